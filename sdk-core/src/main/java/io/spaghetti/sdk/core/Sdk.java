@@ -1,0 +1,256 @@
+package io.spaghetti.sdk.core;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spaghetti.sdk.core.config.SdkConfig;
+import io.spaghetti.sdk.core.config.ServiceConfig;
+import io.spaghetti.sdk.core.internal.bootstrap.ModuleGraph;
+import io.spaghetti.sdk.core.internal.bootstrap.ModuleRunner;
+import io.spaghetti.sdk.core.internal.bootstrap.SdkThreads;
+import io.spaghetti.sdk.core.resilience.Resilience;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running SDK: every module found on the classpath, started in dependency order.
+ *
+ * <pre>{@code
+ * try (Sdk sdk = Sdk.bootstrap()) {
+ *     RedissonClient redis = sdk.module(RedisModule.class).client();
+ *     System.out.println(sdk.health().toJson());
+ * }
+ * }</pre>
+ */
+public final class Sdk implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sdk.class);
+
+    private final SdkConfig config;
+    private final MeterRegistry meters;
+    private final boolean ownsMeters;
+    private final ScheduledExecutorService scheduler;
+    private final Resilience resilience;
+    private final List<ModuleRunner> runners;
+    private final Map<Class<?>, SdkModule> byType = new LinkedHashMap<>();
+    private volatile boolean closed;
+
+    private Sdk(Builder b) {
+        this.config = b.config != null ? b.config : SdkConfig.load();
+        this.ownsMeters = b.meters == null;
+        this.meters = b.meters != null ? b.meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ServiceConfig service = config.service();
+        meters.config().commonTags(Tags.of("service", service.name(), "instance", service.instance(),
+                "environment", service.environment()));
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, new SdkThreads("scheduler"));
+        pool.setRemoveOnCancelPolicy(true);
+        this.scheduler = Executors.unconfigurableScheduledExecutorService(pool);
+        this.resilience = new Resilience(config.resilience(), meters, scheduler);
+        List<SdkModule> modules = b.modules != null ? b.modules : discover();
+        this.runners = new ArrayList<>();
+        for (SdkModule m : ModuleGraph.order(modules)) {
+            runners.add(new ModuleRunner(m, m.configSection() == null ? null : config.section(m.configSection())));
+            byType.put(m.getClass(), m);
+        }
+    }
+
+    /** Loads {@link SdkConfig#load()} and starts every module on the classpath. */
+    public static Sdk bootstrap() {
+        return builder().build();
+    }
+
+    public static Sdk bootstrap(SdkConfig config) {
+        return builder().config(config).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public SdkConfig config() {
+        return config;
+    }
+
+    /** The application's registry when one was given, else a Prometheus registry the SDK created. */
+    public MeterRegistry meterRegistry() {
+        return meters;
+    }
+
+    public Resilience resilience() {
+        return resilience;
+    }
+
+    /**
+     * The started module of this type.
+     *
+     * @throws IllegalStateException naming the jar to add, when the module is not on the classpath
+     */
+    public <M extends SdkModule> M module(Class<M> type) {
+        return findModule(type).orElseThrow(() -> new IllegalStateException(type.getSimpleName()
+                + " is not on the classpath. Fix: add the SDK module that provides it (see the README's module table)."));
+    }
+
+    public <M extends SdkModule> Optional<M> findModule(Class<M> type) {
+        return byType.entrySet().stream().filter(e -> type.isAssignableFrom(e.getKey()))
+                .map(e -> type.cast(e.getValue())).findFirst();
+    }
+
+    /** Runs every module's check; a DOWN required module makes the whole DOWN. */
+    public HealthReport health() {
+        List<HealthReport.ModuleHealth> modules = new ArrayList<>();
+        HealthStatus overall = HealthStatus.UP;
+        for (ModuleRunner r : runners) {
+            long t0 = System.nanoTime();
+            Health h = r.health();
+            Duration latency = Duration.ofNanos(System.nanoTime() - t0);
+            HealthStatus status = h.status();
+            modules.add(new HealthReport.ModuleHealth(r.module().name(), status, h.reason(), r.required(), latency,
+                    h.details()));
+            overall = overall.worst(status == HealthStatus.DOWN && !r.required() ? HealthStatus.DEGRADED : status);
+        }
+        return new HealthReport(overall, modules);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<ModuleRunner> reversed = new ArrayList<>(runners);
+        Collections.reverse(reversed);
+        reversed.forEach(ModuleRunner::close);
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("SDK scheduler did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ownsMeters) {
+            meters.close();
+        }
+        log.info("Spaghetti SDK closed");
+    }
+
+    private Sdk start(Duration firstRetry, Duration maxRetry) {
+        long t0 = System.nanoTime();
+        ModuleContext context = new Context();
+        for (ModuleRunner r : runners) {
+            try {
+                r.start(context, scheduler, firstRetry, maxRetry);
+            } catch (Exception e) {
+                close();
+                throw new SdkStartupException("Required module '" + r.module().name() + "' could not start: "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                        + ". Fix the cause, or set " + r.module().name()
+                        + ".required: false to start DEGRADED and retry in the background.", e);
+            }
+        }
+        for (ModuleRunner r : runners) {
+            Gauge.builder("spaghetti.sdk.module.status", r, ModuleRunner::statusValue)
+                    .description("1 up, 0.5 degraded, 0 down, -1 disabled")
+                    .tags(Tags.of("module", r.module().name()))
+                    .register(meters);
+        }
+        log.info("Spaghetti SDK started in {} ms for {} ({}): {}", (System.nanoTime() - t0) / 1_000_000,
+                config.service().name(), config.service().environment(),
+                runners.isEmpty() ? "no modules" : runners.stream().map(ModuleRunner::summary)
+                        .collect(Collectors.joining(", ")));
+        return this;
+    }
+
+    private static List<SdkModule> discover() {
+        List<SdkModule> modules = new ArrayList<>();
+        ServiceLoader.load(SdkModule.class, Sdk.class.getClassLoader()).forEach(modules::add);
+        return modules;
+    }
+
+    private final class Context implements ModuleContext {
+        @Override
+        public SdkConfig config() {
+            return config;
+        }
+
+        @Override
+        public MeterRegistry meterRegistry() {
+            return meters;
+        }
+
+        @Override
+        public Resilience resilience() {
+            return resilience;
+        }
+
+        @Override
+        public ScheduledExecutorService scheduler() {
+            return scheduler;
+        }
+
+        @Override
+        public ThreadFactory threadFactory(String purpose) {
+            return new SdkThreads(purpose);
+        }
+
+        @Override
+        public <M extends SdkModule> M module(Class<M> type) {
+            return Sdk.this.module(type);
+        }
+    }
+
+    /** Chooses the configuration, registry and modules; {@link #build()} starts them. */
+    public static final class Builder {
+        private SdkConfig config;
+        private MeterRegistry meters;
+        private List<SdkModule> modules;
+        private Duration firstRetry = Duration.ofSeconds(1);
+        private Duration maxRetry = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        public Builder config(SdkConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /** The application's registry; the SDK adds the common tags service, instance and environment. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meters = registry;
+            return this;
+        }
+
+        /** Starts exactly these modules instead of those found on the classpath. */
+        public Builder modules(List<? extends SdkModule> modules) {
+            this.modules = List.copyOf(modules);
+            return this;
+        }
+
+        /** Back-off of the background retry of optional modules that did not start (default 1 s to 30 s). */
+        public Builder startRetryBackoff(Duration first, Duration max) {
+            this.firstRetry = first;
+            this.maxRetry = max;
+            return this;
+        }
+
+        public Sdk build() {
+            return new Sdk(this).start(firstRetry, maxRetry);
+        }
+    }
+}

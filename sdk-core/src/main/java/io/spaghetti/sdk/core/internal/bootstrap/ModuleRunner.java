@@ -1,0 +1,160 @@
+package io.spaghetti.sdk.core.internal.bootstrap;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.spaghetti.sdk.core.Health;
+import io.spaghetti.sdk.core.HealthStatus;
+import io.spaghetti.sdk.core.ModuleContext;
+import io.spaghetti.sdk.core.SdkModule;
+import io.spaghetti.sdk.core.config.ModuleSection;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts one module, retries an optional one in the background, and reports its state. */
+public final class ModuleRunner {
+    private static final Logger log = LoggerFactory.getLogger(ModuleRunner.class);
+
+    private enum State { NEW, UP, RETRYING, DISABLED, CLOSED }
+
+    private final SdkModule module;
+    private final boolean enabled;
+    private final boolean required;
+    private volatile State state = State.NEW;
+    private volatile String failure;
+
+    public ModuleRunner(SdkModule module, Object section) {
+        this.module = module;
+        ModuleSection s = section instanceof ModuleSection ms ? ms : null;
+        this.enabled = s == null || s.enabled();
+        this.required = s != null && s.required();
+    }
+
+    public SdkModule module() {
+        return module;
+    }
+
+    public boolean required() {
+        return required;
+    }
+
+    /**
+     * Starts the module. A required module's failure is thrown; an optional one's is logged once,
+     * then retried with exponential back-off until it starts or the SDK closes.
+     */
+    public void start(ModuleContext context, ScheduledExecutorService scheduler, Duration firstRetry,
+            Duration maxRetry) throws Exception {
+        if (!enabled) {
+            state = State.DISABLED;
+            return;
+        }
+        try {
+            module.start(context);
+            state = State.UP;
+        } catch (Exception e) {
+            if (required) {
+                throw e;
+            }
+            failure = describe(e);
+            state = State.RETRYING;
+            log.warn("Module {} did not start ({}); it is DEGRADED and will retry in the background", module.name(),
+                    failure);
+            retryInBackground(context, scheduler, firstRetry, maxRetry);
+        }
+    }
+
+    private void retryInBackground(ModuleContext context, ScheduledExecutorService scheduler, Duration first,
+            Duration max) {
+        Retry retry = Retry.of("module-start-" + module.name(), RetryConfig.custom()
+                .maxAttempts(Integer.MAX_VALUE)
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(first, 2.0, max))
+                .retryOnException(t -> !(t instanceof CancellationException))
+                .build());
+        Retry.decorateCompletionStage(retry, scheduler, () -> attemptStart(context)).get()
+                .whenComplete((ok, error) -> {
+                    if (error == null) {
+                        log.info("Module {} started after retrying; it is UP", module.name());
+                    }
+                });
+    }
+
+    private CompletionStage<Void> attemptStart(ModuleContext context) {
+        if (state == State.CLOSED) {
+            return CompletableFuture.failedFuture(new CancellationException("SDK closed"));
+        }
+        try {
+            module.start(context);
+            synchronized (this) {
+                if (state == State.CLOSED) {
+                    module.close();
+                    return CompletableFuture.failedFuture(new CancellationException("SDK closed"));
+                }
+                failure = null;
+                state = State.UP;
+            }
+            return CompletableFuture.completedFuture(null);
+        } catch (Exception e) {
+            failure = describe(e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public Health health() {
+        return switch (state) {
+            case DISABLED -> Health.disabled();
+            case RETRYING -> new Health(required ? HealthStatus.DOWN : HealthStatus.DEGRADED,
+                    "not started: " + failure + "; retrying in the background", java.util.Map.of());
+            case NEW -> Health.down("not started");
+            case CLOSED -> Health.down("closed");
+            case UP -> checked();
+        };
+    }
+
+    private Health checked() {
+        try {
+            return module.health();
+        } catch (RuntimeException e) {
+            return Health.down("health check failed: " + describe(e));
+        }
+    }
+
+    public boolean started() {
+        return state == State.UP;
+    }
+
+    public synchronized void close() {
+        State previous = state;
+        state = State.CLOSED;
+        if (previous == State.UP || previous == State.RETRYING) {
+            try {
+                module.close();
+            } catch (RuntimeException e) {
+                log.warn("Module {} did not close cleanly: {}", module.name(), describe(e));
+            }
+        }
+    }
+
+    /** For the {@code spaghetti.sdk.module.status} gauge: 1 up, 0.5 degraded, 0 down, -1 disabled. */
+    public double statusValue() {
+        return switch (health().status()) {
+            case UP -> 1.0;
+            case DEGRADED -> 0.5;
+            case DOWN -> 0.0;
+            case DISABLED -> -1.0;
+        };
+    }
+
+    public String summary() {
+        return module.name() + " " + health().status();
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,100 @@
+package io.spaghetti.sdk.core.redis;
+
+import io.spaghetti.sdk.core.Health;
+import io.spaghetti.sdk.core.ModuleContext;
+import io.spaghetti.sdk.core.SdkModule;
+import io.spaghetti.sdk.core.config.ConfigSection;
+import io.spaghetti.sdk.core.internal.redis.RedissonClientFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.BaseRedisNodes;
+import org.redisson.api.redisnode.RedisNodes;
+
+/**
+ * The SDK's one shared Redisson client (module {@code redis}), in single, cluster or sentinel
+ * mode. Optional by default: when Redis is down at start-up the SDK starts DEGRADED and
+ * connects in the background; {@link #onConnected} tells dependents when it does.
+ */
+public final class RedisModule implements SdkModule {
+    private final List<Consumer<RedissonClient>> connectListeners = new CopyOnWriteArrayList<>();
+    private volatile RedisConfig config;
+    private volatile RedissonClient client;
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public ConfigSection<RedisConfig> configSection() {
+        return RedisConfig.SECTION;
+    }
+
+    @Override
+    public void start(ModuleContext context) {
+        config = context.config().redis();
+        client = RedissonClientFactory.create(config);
+        connectListeners.forEach(l -> l.accept(client));
+    }
+
+    /**
+     * The connected client.
+     *
+     * @throws IllegalStateException while Redis has not been reached yet
+     */
+    public RedissonClient client() {
+        RedissonClient c = client;
+        if (c == null) {
+            throw new IllegalStateException("Redis is not connected yet (module redis is DEGRADED or DISABLED)");
+        }
+        return c;
+    }
+
+    public Optional<RedissonClient> clientIfConnected() {
+        return Optional.ofNullable(client);
+    }
+
+    /** Runs {@code listener} with the client once connected: now, or when the background retry succeeds. */
+    public void onConnected(Consumer<RedissonClient> listener) {
+        connectListeners.add(listener);
+        RedissonClient c = client;
+        if (c != null) {
+            listener.accept(c);
+        }
+    }
+
+    @Override
+    public Health health() {
+        RedissonClient c = client;
+        if (c == null) {
+            return Health.down("not connected");
+        }
+        RedisNodes<? extends BaseRedisNodes> kind = switch (config.mode()) {
+            case SINGLE -> RedisNodes.SINGLE;
+            case CLUSTER -> RedisNodes.CLUSTER;
+            case SENTINEL -> RedisNodes.SENTINEL_MASTER_SLAVE;
+        };
+        Map<String, Object> details = Map.of("mode", config.mode().name().toLowerCase(), "target", config.describe());
+        boolean ok;
+        try {
+            ok = c.getRedisNodes(kind).pingAll(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            ok = false;
+        }
+        return ok ? Health.up(details) : Health.degraded("not every Redis node answered PING").withDetails(details);
+    }
+
+    @Override
+    public void close() {
+        RedissonClient c = client;
+        client = null;
+        if (c != null) {
+            c.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.spaghetti.sdk.core.resilience;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Predicate;
+
+/**
+ * Builds one {@link RemotePolicy} per remote dependency from {@link ResilienceConfig}, with every
+ * Resilience4j component published to Micrometer ({@code resilience4j.circuitbreaker.*}, ...).
+ */
+public final class Resilience {
+    private final ResilienceConfig config;
+    private final ScheduledExecutorService scheduler;
+    private final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
+    private final RetryRegistry retries = RetryRegistry.ofDefaults();
+    private final TimeLimiterRegistry timeLimiters = TimeLimiterRegistry.ofDefaults();
+    private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+    private final Map<String, RemotePolicy> policies = new ConcurrentHashMap<>();
+
+    public Resilience(ResilienceConfig config, MeterRegistry meters, ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.scheduler = scheduler;
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreakers).bindTo(meters);
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+        TaggedTimeLimiterMetrics.ofTimeLimiterRegistry(timeLimiters).bindTo(meters);
+        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+    }
+
+    /** The policy for {@code dependency}, e.g. {@code redis}; the same instance on every call. */
+    public RemotePolicy policy(String dependency) {
+        return policies.computeIfAbsent(dependency, this::create);
+    }
+
+    /**
+     * Like {@link #policy(String)} but only failures matching {@code recordAsFailure} count
+     * against the breaker and are retried (e.g. connection errors, not "not found").
+     */
+    public RemotePolicy policy(String dependency, Predicate<Throwable> recordAsFailure) {
+        return policies.computeIfAbsent(dependency, d -> create(d, recordAsFailure));
+    }
+
+    private RemotePolicy create(String dependency) {
+        return create(dependency, t -> true);
+    }
+
+    private RemotePolicy create(String dependency, Predicate<Throwable> recordAsFailure) {
+        ResilienceConfig.Policy p = config.policyFor(dependency);
+        ResilienceConfig.CircuitBreaker cb = p.circuitBreaker();
+        CircuitBreaker breaker = circuitBreakers.circuitBreaker(dependency, CircuitBreakerConfig.custom()
+                .failureRateThreshold(cb.failureRateThreshold())
+                .slowCallRateThreshold(cb.slowCallRateThreshold())
+                .slowCallDurationThreshold(cb.slowCallDuration())
+                .slidingWindowSize(cb.slidingWindowSize())
+                .minimumNumberOfCalls(cb.minimumNumberOfCalls())
+                .waitDurationInOpenState(cb.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(cb.permittedCallsInHalfOpenState())
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .recordException(recordAsFailure::test)
+                .build());
+        ResilienceConfig.Retry r = p.retry();
+        Retry retry = retries.retry(dependency, RetryConfig.custom()
+                .maxAttempts(r.maxAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(r.initialBackoff(), r.multiplier(),
+                        r.maxBackoff()))
+                .retryOnException(t -> recordAsFailure.test(t) && !(t instanceof CallNotPermittedException)
+                        && !(t instanceof BulkheadFullException))
+                .build());
+        TimeLimiter limiter = timeLimiters.timeLimiter(dependency, TimeLimiterConfig.custom()
+                .timeoutDuration(p.timeout()).cancelRunningFuture(true).build());
+        Bulkhead bulkhead = bulkheads.bulkhead(dependency, BulkheadConfig.custom()
+                .maxConcurrentCalls(p.maxConcurrentCalls()).maxWaitDuration(java.time.Duration.ZERO).build());
+        return new RemotePolicy(dependency, breaker, retry, limiter, bulkhead, scheduler);
+    }
+}
