@@ -158,7 +158,7 @@ public final class Sdk implements AutoCloseable {
             } catch (Exception e) {
                 close();
                 throw new SdkStartupException("Required module '" + r.module().name() + "' could not start: "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\.$", ""))
                         + ". Fix the cause, or set " + r.module().name()
                         + ".required: false to start DEGRADED and retry in the background.", e);
             }

@@ -105,6 +105,7 @@ public final class SdkConfig {
         private Properties systemProperties = System.getProperties();
         private ConfigLoader.Source yaml;
         private ClassLoader classLoader = SdkConfig.class.getClassLoader();
+        private final List<ConfigSection<?>> extraSections = new ArrayList<>();
 
         private Loader() {
         }
@@ -140,9 +141,17 @@ public final class SdkConfig {
             return this;
         }
 
+        /** Adds the section of a module that is registered in code rather than through ServiceLoader. */
+        public Loader section(ConfigSection<?> section) {
+            extraSections.add(section);
+            return this;
+        }
+
         public SdkConfig load() {
-            return new SdkConfig(new ConfigLoader(knownSections(classLoader), env, systemProperties, classLoader)
-                    .load(yaml));
+            List<ConfigSection<?>> sections = knownSections(classLoader);
+            extraSections.stream().filter(s -> sections.stream().noneMatch(k -> k.name().equals(s.name())))
+                    .forEach(sections::add);
+            return new SdkConfig(new ConfigLoader(sections, env, systemProperties, classLoader).load(yaml));
         }
     }
 }

@@ -35,7 +35,10 @@ public final class RedisFailureClassifier {
                 return Reason.NO_PERMISSION;
             }
             if (t instanceof SSLException) {
-                return m.contains("not an SSL/TLS record") ? Reason.TLS_MISMATCH_SERVER_PLAIN : Reason.TLS_HANDSHAKE;
+                // A plain server waits for a line ending that a TLS ClientHello never sends: the handshake times out.
+                boolean plainServer = m.contains("not an SSL/TLS record")
+                        || probeAnswersPlainText(firstAddress, probeTimeoutMillis) == Boolean.TRUE;
+                return plainServer ? Reason.TLS_MISMATCH_SERVER_PLAIN : Reason.TLS_HANDSHAKE;
             }
             if (t instanceof ConnectException || m.contains("Connection refused")) {
                 return Reason.UNREACHABLE;
