@@ -50,12 +50,13 @@ unleash_up() {
   env_set STACK_UNLEASH_ADMIN_TOKEN "$admin_token"
   env_set STACK_UNLEASH_CLIENT_TOKEN "$client_token"
   if ! pid_alive "$(cat "$UNLEASH_DIR/unleash.pid" 2>/dev/null)"; then
-    (cd "$UNLEASH_DIR/app" && env SEND_TELEMETRY=false CHECK_VERSION=false LOG_LEVEL=warn \
+    SEND_TELEMETRY=false CHECK_VERSION=false LOG_LEVEL=warn \
       STACK_PG_PORT="$PG_PORT" STACK_PG_PASSWORD="$(env_get STACK_PG_PASSWORD)" STACK_UNLEASH_PORT="$UNLEASH_PORT" \
       STACK_UNLEASH_ADMIN_PASSWORD="$(secret STACK_UNLEASH_ADMIN_PASSWORD)" \
       STACK_UNLEASH_ADMIN_TOKEN="$admin_token" STACK_UNLEASH_CLIENT_TOKEN="$client_token" \
       IMPORT_FILE="$FLAGS_FILE" IMPORT_PROJECT=default IMPORT_ENVIRONMENT=development \
-      nohup node server.mjs > "$UNLEASH_DIR/unleash.log" 2>&1 & echo $! > "$UNLEASH_DIR/unleash.pid")
+      nohup node "$UNLEASH_DIR/app/server.mjs" > "$UNLEASH_DIR/unleash.log" 2>&1 < /dev/null &
+    echo $! > "$UNLEASH_DIR/unleash.pid"
   fi
   wait_for 90 "unleash /health" curl -sf "http://127.0.0.1:$UNLEASH_PORT/health"
   env_set STACK_UNLEASH_URL "http://127.0.0.1:$UNLEASH_PORT/api"

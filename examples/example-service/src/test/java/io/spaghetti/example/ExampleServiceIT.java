@@ -1,0 +1,57 @@
+package io.spaghetti.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spaghetti.sdk.core.Sdk;
+import io.spaghetti.sdk.core.config.SdkConfig;
+import io.spaghetti.sdk.core.testing.StackEnv;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** The example service as a newcomer runs it: against the local stack, and embedded with no services. */
+class ExampleServiceIT {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(ExampleService service, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static SdkConfig config(Map<String, String> env) {
+        return SdkConfig.loader().environment(env).systemProperties(new Properties()).load();
+    }
+
+    @Test
+    void servesHealthAndMetricsAgainstTheStack() throws Exception {
+        SdkConfig config = config(Map.of(
+                "SPAGHETTI_REDIS_ADDRESSES", StackEnv.require("STACK_REDIS_ADDRESS"),
+                "SPAGHETTI_REDIS_PASSWORD", "env:STACK_REDIS_PASSWORD",
+                "STACK_REDIS_PASSWORD", StackEnv.require("STACK_REDIS_PASSWORD")));
+        try (ExampleService service = new ExampleService(Sdk.bootstrap(config), 0)) {
+            HttpResponse<String> health = get(service, "/health");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\" : \"UP\"", "\"redis\"", "\"search\"");
+            HttpResponse<String> metrics = get(service, "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body())
+                    .contains("spaghetti_sdk_module_status{environment=\"dev\",instance=")
+                    .contains("module=\"redis\",service=\"example-service\"} 1.0")
+                    .doesNotContain(StackEnv.require("STACK_REDIS_PASSWORD"));
+        }
+    }
+
+    @Test
+    void embeddedModeNeedsNoServiceAndReportsDisabledModules() throws Exception {
+        try (ExampleService service = new ExampleService(
+                Sdk.bootstrap(config(Map.of("SPAGHETTI_REDIS_ENABLED", "false"))), 0)) {
+            HttpResponse<String> health = get(service, "/health");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\" : \"UP\"").contains("\"status\" : \"DISABLED\"");
+        }
+    }
+}

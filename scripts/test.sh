@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test: brings the local stack up, runs ./mvnw -B verify (unit tests with surefire,
+# *IT integration tests with failsafe against the real services), brings the stack down, and
+# exits with the tests' status. With CI=true a missing service fails the run instead of skipping.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+cleanup() { scripts/stack.sh down all || true; }
+trap cleanup EXIT
+
+start=$SECONDS
+scripts/stack.sh up all || { echo "[test] the local stack did not start" >&2; exit 1; }
+echo "[test] stack up in $((SECONDS - start)) s"
+
+./mvnw -B verify "$@"
+status=$?
+echo "[test] finished in $((SECONDS - start)) s with status $status"
+exit $status
