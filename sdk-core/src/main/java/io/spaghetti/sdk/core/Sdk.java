@@ -110,6 +110,11 @@ public final class Sdk implements AutoCloseable {
                 .map(e -> type.cast(e.getValue())).findFirst();
     }
 
+    /** The tiered caches (module {@code cache}). */
+    public io.spaghetti.sdk.core.cache.Caches cache() {
+        return module(io.spaghetti.sdk.core.cache.CacheModule.class).caches();
+    }
+
     /** Runs every module's check; a DOWN required module makes the whole DOWN. */
     public HealthReport health() {
         List<HealthReport.ModuleHealth> modules = new ArrayList<>();

@@ -1,0 +1,131 @@
+package io.spaghetti.sdk.core.internal.cache;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spaghetti.sdk.core.Health;
+import io.spaghetti.sdk.core.cache.CacheConfig;
+import io.spaghetti.sdk.core.cache.CacheSpec;
+import io.spaghetti.sdk.core.cache.Caches;
+import io.spaghetti.sdk.core.cache.TieredCache;
+import io.spaghetti.sdk.core.cache.ValueCodec;
+import io.spaghetti.sdk.core.internal.cache.RedisL2.L2Exception;
+import io.spaghetti.sdk.core.resilience.RemotePolicy;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The named caches of one SDK, their shared L2 access and invalidation channel. L1 is cleared
+ * whenever invalidations may have been missed: on attaching to Redis, on re-subscription, and
+ * when the circuit breaker closes after an outage.
+ */
+public final class CachesImpl implements Caches {
+    private static final Logger log = LoggerFactory.getLogger(CachesImpl.class);
+
+    private final CacheConfig config;
+    private final String namespacePrefix;
+    private final MeterRegistry registry;
+    private final ExecutorService async;
+    private final RedisL2 l2;
+    private final InvalidationBus bus;
+    private final Map<String, TieredCacheImpl<?>> caches = new ConcurrentHashMap<>();
+    private final boolean redisEnabled;
+
+    public CachesImpl(CacheConfig config, String namespace, boolean redisEnabled, MeterRegistry registry,
+            RemotePolicy policy, ExecutorService async) {
+        this.config = config;
+        this.redisEnabled = redisEnabled;
+        this.namespacePrefix = "spaghetti:" + namespace + ":";
+        this.registry = registry;
+        this.async = async;
+        this.l2 = new RedisL2(policy);
+        this.bus = new InvalidationBus(namespacePrefix + "cache-invalidations", this::onRemoteInvalidation,
+                () -> clearAllL1("re-subscribed"));
+        policy.circuitBreaker().getEventPublisher().onStateTransition(e -> {
+            if (e.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
+                clearAllL1("Redis is back after an outage");
+            } else if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                log.warn("Cache L2 (Redis) circuit opened: serving L1 and loaders until Redis recovers");
+            }
+        });
+    }
+
+    /** Connects the caches to Redis (at start-up, or later when Redis comes up). */
+    public void attach(RedissonClient client) {
+        bus.subscribe(client);
+        l2.attach(client);
+        clearAllL1("attached to Redis");
+    }
+
+    @Override
+    public <V> TieredCache<V> cache(String name, Class<V> type) {
+        return cache(name, ValueCodec.json(type), specFor(name));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <V> TieredCache<V> cache(String name, ValueCodec<V> codec, CacheSpec spec) {
+        if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
+            throw new IllegalArgumentException("cache name '" + name
+                    + "' must be lower-case letters, digits, '-' or '_' (it becomes part of Redis keys and metric tags)");
+        }
+        return (TieredCache<V>) caches.computeIfAbsent(name, n -> new TieredCacheImpl<>(n,
+                namespacePrefix + n + ":v" + spec.schemaVersion() + ":", spec, codec, l2, this, registry, async));
+    }
+
+    @Override
+    public CacheSpec specFor(String name) {
+        return config.specFor(name);
+    }
+
+    void publish(TieredCacheImpl<?> cache, String key) {
+        if (!l2.attached()) {
+            return;
+        }
+        String message = bus.encode(cache.name(), key);
+        try {
+            l2.call(cache.spec().l2Timeout(), c -> bus.topic().publishAsync(message));
+            cache.onInvalidationSent();
+        } catch (L2Exception e) {
+            cache.countL2Error(e);
+        }
+    }
+
+    private void onRemoteInvalidation(String cache, String key) {
+        TieredCacheImpl<?> c = caches.get(cache);
+        if (c != null) {
+            c.onRemoteInvalidation(key);
+        }
+    }
+
+    private void clearAllL1(String why) {
+        if (!caches.isEmpty()) {
+            log.info("Clearing every L1 cache: {}", why);
+        }
+        caches.values().forEach(TieredCacheImpl::clearL1);
+    }
+
+    public Health health() {
+        Map<String, Object> details = Map.of("caches", caches.size(),
+                "l2Circuit", l2.policy().circuitBreaker().getState().name());
+        if (!redisEnabled) {
+            return Health.up(Map.of("caches", caches.size(), "mode", "l1-only (redis.enabled: false)"));
+        }
+        if (!l2.attached()) {
+            return Health.degraded("L2 (Redis) not connected: serving L1 and loaders").withDetails(details);
+        }
+        CircuitBreaker.State state = l2.policy().circuitBreaker().getState();
+        if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
+            return Health.degraded("L2 (Redis) circuit is open: serving L1 and loaders").withDetails(details);
+        }
+        return Health.up(details);
+    }
+
+    public void close() {
+        bus.close();
+        async.shutdownNow();
+    }
+}
