@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spaghetti.sdk.core.HealthReport;
 import io.spaghetti.sdk.core.HealthStatus;
 import io.spaghetti.sdk.core.Sdk;
+import io.spaghetti.sdk.core.cache.TieredCache;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -15,20 +16,28 @@ import java.util.concurrent.Executors;
 
 /**
  * A small HTTP service built on the SDK: copy it to start a new service.
- * {@code GET /health} is the SDK health report, {@code GET /metrics} the Prometheus text.
+ * {@code GET /health} is the SDK health report, {@code GET /metrics} the Prometheus text,
+ * {@code GET /documents/{id}} reads a document through the tiered cache.
  */
 public final class ExampleService implements AutoCloseable {
     private final Sdk sdk;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final TieredCache<Document> documents;
+
+    /** What the example serves; a real service would load it from its database. */
+    public record Document(String id, String title) {
+    }
 
     public ExampleService(Sdk sdk, int port) throws IOException {
         this.sdk = sdk;
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
         this.executor = Executors.newFixedThreadPool(4);
+        this.documents = sdk.cache().cache("documents", Document.class);
         server.setExecutor(executor);
         server.createContext("/health", this::health);
         server.createContext("/metrics", this::metrics);
+        server.createContext("/documents/", this::document);
         server.start();
     }
 
@@ -37,7 +46,7 @@ public final class ExampleService implements AutoCloseable {
         Sdk sdk = Sdk.bootstrap();
         ExampleService service = new ExampleService(sdk, port);
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "example-shutdown"));
-        System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics)%n", service.port());
+        System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics, /documents/{id})%n", service.port());
     }
 
     public int port() {
@@ -48,6 +57,20 @@ public final class ExampleService implements AutoCloseable {
         HealthReport report = sdk.health();
         int status = report.status() == HealthStatus.DOWN ? 503 : 200;
         respond(exchange, status, "application/json", report.toJson());
+    }
+
+    private void document(HttpExchange exchange) throws IOException {
+        String id = exchange.getRequestURI().getPath().substring("/documents/".length());
+        if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
+            respond(exchange, 400, "text/plain", "document ids are 1 to 64 letters, digits, '-' or '_'\n");
+            return;
+        }
+        Document doc = documents.get(id, ExampleService::loadFromDatabase);
+        respond(exchange, 200, "application/json", "{\"id\":\"" + doc.id() + "\",\"title\":\"" + doc.title() + "\"}");
+    }
+
+    private static Document loadFromDatabase(String id) {
+        return new Document(id, "Document " + id);
     }
 
     private void metrics(HttpExchange exchange) throws IOException {

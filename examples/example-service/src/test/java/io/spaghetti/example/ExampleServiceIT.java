@@ -36,11 +36,18 @@ class ExampleServiceIT {
             HttpResponse<String> health = get(service, "/health");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\" : \"UP\"", "\"redis\"", "\"search\"");
+            String id = "d" + System.nanoTime();
+            assertThat(get(service, "/documents/" + id).body())
+                    .isEqualTo("{\"id\":\"" + id + "\",\"title\":\"Document " + id + "\"}");
+            assertThat(get(service, "/documents/" + id).statusCode()).isEqualTo(200);
+            assertThat(get(service, "/documents/bad%20id").statusCode()).isEqualTo(400);
             HttpResponse<String> metrics = get(service, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body())
                     .contains("spaghetti_sdk_module_status{environment=\"dev\",instance=")
                     .contains("module=\"redis\",service=\"example-service\"} 1.0")
+                    .containsPattern("cache_gets_total\\{cache=\"documents\",.*result=\"hit\".*tier=\"l1\"\\} 1.0")
+                    .containsPattern("cache_gets_total\\{cache=\"documents\",.*result=\"miss\".*tier=\"l2\"\\} 1.0")
                     .doesNotContain(StackEnv.require("STACK_REDIS_PASSWORD"));
         }
     }
