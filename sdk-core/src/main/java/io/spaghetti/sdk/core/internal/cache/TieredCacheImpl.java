@@ -178,11 +178,16 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
     }
 
     private Holder load(String key, Function<String, ? extends V> loader) {
+        return new Holder(timed(() -> loader.apply(key)));
+    }
+
+    /** Runs a loader call, counting it and its time. */
+    private <T> T timed(java.util.function.Supplier<T> loaderCall) {
         long t0 = System.nanoTime();
         try {
-            V v = loader.apply(key);
+            T v = loaderCall.get();
             metrics.loadSuccess.increment();
-            return new Holder(v);
+            return v;
         } catch (RuntimeException e) {
             metrics.loadFailure.increment();
             throw e;
@@ -236,17 +241,7 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
             }
         }
         if (!toLoad.isEmpty()) {
-            long t0 = System.nanoTime();
-            Map<String, ? extends V> loaded;
-            try {
-                loaded = loader.apply(toLoad);
-                metrics.loadSuccess.increment();
-            } catch (RuntimeException e) {
-                metrics.loadFailure.increment();
-                throw e;
-            } finally {
-                metrics.loadTime.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-            }
+            Map<String, ? extends V> loaded = timed(() -> loader.apply(toLoad));
             for (String key : toLoad) {
                 Holder h = new Holder(loaded.get(key));
                 if (h.value() != null || spec.cacheNulls()) {
