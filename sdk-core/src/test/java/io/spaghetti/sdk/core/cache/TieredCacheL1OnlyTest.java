@@ -50,7 +50,7 @@ class TieredCacheL1OnlyTest {
             assertThat(docs.get("d1", k -> new Doc(k, "t" + loads.incrementAndGet()))).isEqualTo(new Doc("d1", "t1"));
         }
         assertThat(loads).hasValue(1);
-        assertThat(registry.get("cache.gets").tags("cache", "docs", "tier", "l1", "result", "hit").counter().count())
+        assertThat(registry.get("cache.gets").tags("cache", "docs", "tier", "l1", "result", "hit").functionCounter().count())
                 .isEqualTo(2);
         assertThat(registry.get("cache.loads").tags("cache", "docs", "result", "success").counter().count()).isEqualTo(1);
         assertThat(sdk.health().module("cache").status()).isEqualTo(HealthStatus.UP);
@@ -99,6 +99,22 @@ class TieredCacheL1OnlyTest {
 
         assertThatThrownBy(() -> docs.get("boom", k -> { throw new IllegalStateException("db down"); }))
                 .hasMessage("db down");
+    }
+
+    @Test
+    void cachedNullsExpireAfterNullTtlWhileValuesStay() throws Exception {
+        TieredCache<Doc> docs = sdk.cache().cache("shortnull", ValueCodec.json(Doc.class),
+                sdk.cache().specFor("shortnull").toBuilder().nullTtl(java.time.Duration.ofMillis(200)).build());
+        AtomicInteger loads = new AtomicInteger();
+        docs.get("none", k -> { loads.incrementAndGet(); return null; });
+        docs.get("some", k -> { loads.incrementAndGet(); return new Doc(k, "v"); });
+        docs.get("none", k -> { loads.incrementAndGet(); return null; });
+        assertThat(loads).hasValue(2);
+        Thread.sleep(300);
+        docs.get("none", k -> { loads.incrementAndGet(); return null; });
+        docs.get("some", k -> { loads.incrementAndGet(); return new Doc(k, "v2"); });
+        assertThat(loads).hasValue(3);
+        assertThat(docs.getIfPresent("some")).contains(new Doc("some", "v"));
     }
 
     @Test

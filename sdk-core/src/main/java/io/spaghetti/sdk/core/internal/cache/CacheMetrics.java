@@ -1,8 +1,10 @@
 package io.spaghetti.sdk.core.internal.cache;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The meters of one cache, created once so the hot path only increments. Names follow
@@ -10,10 +12,11 @@ import io.micrometer.core.instrument.Timer;
  * {@code cache.size}) with a {@code tier} tag.
  */
 final class CacheMetrics {
-    final Counter l1Hit;
-    final Counter l1Miss;
-    final Counter l2Hit;
-    final Counter l2Miss;
+    // Lookups are on the hit path: plain LongAdders, read by FunctionCounters at scrape time.
+    final LongAdder l1Hit = new LongAdder();
+    final LongAdder l1Miss = new LongAdder();
+    final LongAdder l2Hit = new LongAdder();
+    final LongAdder l2Miss = new LongAdder();
     final Counter puts;
     final Counter evictions;
     final Counter loadSuccess;
@@ -29,10 +32,10 @@ final class CacheMetrics {
     final Counter l2Oversized;
 
     CacheMetrics(MeterRegistry r, String cache) {
-        l1Hit = gets(r, cache, "l1", "hit");
-        l1Miss = gets(r, cache, "l1", "miss");
-        l2Hit = gets(r, cache, "l2", "hit");
-        l2Miss = gets(r, cache, "l2", "miss");
+        gets(r, cache, "l1", "hit", l1Hit);
+        gets(r, cache, "l1", "miss", l1Miss);
+        gets(r, cache, "l2", "hit", l2Hit);
+        gets(r, cache, "l2", "miss", l2Miss);
         puts = Counter.builder("cache.puts").tag("cache", cache).description("Entries written").register(r);
         evictions = Counter.builder("cache.evictions").tag("cache", cache).tag("tier", "l1")
                 .description("L1 entries evicted for size").register(r);
@@ -52,9 +55,9 @@ final class CacheMetrics {
                 .description("Values not written to L2 because they exceed maxValueBytes").register(r);
     }
 
-    private static Counter gets(MeterRegistry r, String cache, String tier, String result) {
-        return Counter.builder("cache.gets").tag("cache", cache).tag("tier", tier).tag("result", result)
-                .description("Lookups by tier and result").register(r);
+    private static void gets(MeterRegistry r, String cache, String tier, String result, LongAdder count) {
+        FunctionCounter.builder("cache.gets", count, LongAdder::sum).tag("cache", cache).tag("tier", tier)
+                .tag("result", result).description("Lookups by tier and result").register(r);
     }
 
     private static Counter invalidations(MeterRegistry r, String cache, String direction) {

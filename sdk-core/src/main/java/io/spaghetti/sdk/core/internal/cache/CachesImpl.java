@@ -43,11 +43,13 @@ public final class CachesImpl implements Caches {
         this.async = async;
         this.l2 = new RedisL2(policy);
         this.bus = new InvalidationBus(namespacePrefix + "cache-invalidations", this::onRemoteInvalidation,
-                () -> clearAllL1("re-subscribed"));
+                () -> clearAllL1("invalidation subscription restored"));
         policy.circuitBreaker().getEventPublisher().onStateTransition(e -> {
             if (e.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
                 clearAllL1("Redis is back after an outage");
+                verifySubscription();
             } else if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                bus.markUnverified();
                 log.warn("Cache L2 (Redis) circuit opened: serving L1 and loaders until Redis recovers");
             }
         });
@@ -94,6 +96,19 @@ public final class CachesImpl implements Caches {
         }
     }
 
+    /** Publishes a self-ping if the subscription is unverified; the bus clears L1 when it returns. */
+    private void verifySubscription() {
+        String ping = bus.nextPing();
+        if (ping == null) {
+            return;
+        }
+        try {
+            l2.call(config.defaults().l2Timeout(), c -> bus.topic().publishAsync(ping));
+        } catch (L2Exception e) {
+            bus.pingFailed();
+        }
+    }
+
     private void onRemoteInvalidation(String cache, String key) {
         TieredCacheImpl<?> c = caches.get(cache);
         if (c != null) {
@@ -120,6 +135,11 @@ public final class CachesImpl implements Caches {
         CircuitBreaker.State state = l2.policy().circuitBreaker().getState();
         if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
             return Health.degraded("L2 (Redis) circuit is open: serving L1 and loaders").withDetails(details);
+        }
+        if (!bus.verified()) {
+            verifySubscription();
+            return Health.degraded("verifying the invalidation subscription after a Redis outage; L1 is cleared "
+                    + "when it is back").withDetails(details);
         }
         return Health.up(details);
     }

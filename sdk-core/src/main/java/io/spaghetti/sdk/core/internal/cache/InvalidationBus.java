@@ -14,28 +14,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cross-instance invalidations over one Redis pub/sub channel per namespace. Pub/sub can lose
- * messages when the subscription drops (restart, failover): every re-subscription is reported
- * through {@code onResubscribed} so the caches can clear their L1.
+ * messages when the subscription drops (restart, failover), and Redisson re-subscribes some time
+ * after the connection is back. So after any outage the bus is "unverified" until a ping it
+ * publishes to itself comes back over the channel; then {@code onSubscriptionRestored} clears every L1,
+ * since invalidations may have been missed in between.
  */
 final class InvalidationBus {
     private static final Logger log = LoggerFactory.getLogger(InvalidationBus.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** o: sending instance, c: cache, k: key, or null for the whole cache. */
-    record Message(String o, String c, String k) {
+    /** o: sending instance, c: cache, k: key, or null for the whole cache; p: a self-ping's nonce instead. */
+    record Message(String o, String c, String k, String p) {
     }
 
     private final String channel;
     private final String instanceId = UUID.randomUUID().toString();
     private final BiConsumer<String, String> onInvalidate;
-    private final Runnable onResubscribed;
+    private final Runnable onSubscriptionRestored;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private volatile RTopic topic;
+    private volatile boolean verified;
+    private volatile String pendingPing;
 
-    InvalidationBus(String channel, BiConsumer<String, String> onInvalidate, Runnable onResubscribed) {
+    InvalidationBus(String channel, BiConsumer<String, String> onInvalidate, Runnable onSubscriptionRestored) {
         this.channel = channel;
         this.onInvalidate = onInvalidate;
-        this.onResubscribed = onResubscribed;
+        this.onSubscriptionRestored = onSubscriptionRestored;
     }
 
     void subscribe(RedissonClient client) {
@@ -45,24 +49,54 @@ final class InvalidationBus {
             public void onSubscribe(String ch) {
                 if (subscribedOnce.getAndSet(true)) {
                     log.info("Cache invalidation channel re-subscribed; clearing L1 (messages may have been missed)");
-                    onResubscribed.run();
+                    onSubscriptionRestored.run();
                 }
             }
 
             @Override
             public void onUnsubscribe(String ch) {
+                markUnverified();
                 log.warn("Cache invalidation channel lost its subscription; L1 will be cleared when it returns");
             }
         });
         t.addListener(String.class, (ch, text) -> receive(text));
         subscribedOnce.set(true);
         topic = t;
+        verified = true;
+    }
+
+    /** After an outage: invalidations may be lost until a self-ping proves the subscription works. */
+    void markUnverified() {
+        verified = false;
+        pendingPing = null;
+    }
+
+    boolean verified() {
+        return verified;
+    }
+
+    /** A self-ping to publish when the bus is unverified and no ping is pending, else null. */
+    synchronized String nextPing() {
+        if (verified || topic == null || pendingPing != null) {
+            return null;
+        }
+        pendingPing = UUID.randomUUID().toString();
+        return write(new Message(instanceId, null, null, pendingPing));
+    }
+
+    /** The ping was not handed to Redis: allow another. */
+    void pingFailed() {
+        pendingPing = null;
     }
 
     /** The message that tells the other instances to drop {@code key} (null: the whole cache). */
     String encode(String cache, String key) {
+        return write(new Message(instanceId, cache, key, null));
+    }
+
+    private static String write(Message m) {
         try {
-            return JSON.writeValueAsString(new Message(instanceId, cache, key));
+            return JSON.writeValueAsString(m);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -80,7 +114,14 @@ final class InvalidationBus {
             log.warn("Ignoring a malformed cache invalidation message on {}", channel);
             return;
         }
-        if (!instanceId.equals(m.o())) {
+        if (m.p() != null) {
+            if (instanceId.equals(m.o()) && m.p().equals(pendingPing)) {
+                pendingPing = null;
+                verified = true;
+                log.info("Cache invalidation channel verified after an outage; clearing L1");
+                onSubscriptionRestored.run();
+            }
+        } else if (!instanceId.equals(m.o())) {
             onInvalidate.accept(m.c(), m.k());
         }
     }
