@@ -170,6 +170,7 @@ CONF
   done
   env_set STACK_REDIS_SENTINEL_ADDRESSES "$(IFS=,; echo "${sentinels[*]}")"
   env_set STACK_REDIS_SENTINEL_MASTER mymaster
+  env_set STACK_REDIS_SENTINEL_DIR "$base"
   log "redis sentinel up (sentinels ${SENTINEL_PORTS// /,})"
 }
 
