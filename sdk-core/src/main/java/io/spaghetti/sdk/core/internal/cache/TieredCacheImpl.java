@@ -86,6 +86,8 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
         this.l1 = Caffeine.newBuilder()
                 .maximumSize(spec.l1MaxSize())
                 .expireAfterWrite(spec.l1Ttl())
+                // Maintenance on the caller's thread: no hop to the common pool on every write.
+                .executor(Runnable::run)
                 .removalListener((String k, Holder h, RemovalCause cause) -> {
                     if (cause == RemovalCause.SIZE) {
                         metrics.evictions.increment();
