@@ -60,6 +60,7 @@ unleash_up() {
   fi
   wait_for 90 "unleash /health" curl -sf "http://127.0.0.1:$UNLEASH_PORT/health"
   env_set STACK_UNLEASH_URL "http://127.0.0.1:$UNLEASH_PORT/api"
+  env_set STACK_UNLEASH_PID_FILE "$UNLEASH_DIR/unleash.pid"
   log "unleash up on $UNLEASH_PORT"
 }
 
