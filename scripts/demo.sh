@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the example service: scripts/demo.sh [--embedded]
-#   default     starts the Redis it needs from the local stack and connects to it
+#   default     starts the Redis and Unleash it needs from the local stack and connects to them
 #   --embedded  no external service at all: modules that need one report DISABLED
 # PORT (default 8080) chooses the HTTP port.
 set -euo pipefail
@@ -21,14 +21,16 @@ jar="$(ls examples/example-service/target/example-service-*-all.jar | head -1)"
 if [ "$embedded" = 1 ]; then
   export SPAGHETTI_REDIS_ENABLED=false
 else
-  scripts/stack.sh up redis
+  scripts/stack.sh up redis unleash
   set -a; . .stack/stack.env; set +a
   export SPAGHETTI_REDIS_ADDRESSES="$STACK_REDIS_ADDRESS"
-  # The config holds a reference to the password, never the password itself.
+  # The config holds references to secrets, never the secrets themselves.
   export SPAGHETTI_REDIS_PASSWORD="env:STACK_REDIS_PASSWORD"
+  export SPAGHETTI_FLAGS_URL="$STACK_UNLEASH_URL"
+  export SPAGHETTI_FLAGS_API_TOKEN="env:STACK_UNLEASH_CLIENT_TOKEN"
 fi
 
 port="${PORT:-8080}"
-echo "[demo] open http://127.0.0.1:$port/health and http://127.0.0.1:$port/metrics (Ctrl-C stops)"
+echo "[demo] open http://127.0.0.1:$port/health, /metrics, /documents/d1 and /flags?user=u1&groups=beta_users (Ctrl-C stops)"
 [ "$embedded" = 1 ] || echo "[demo] stop the stack afterwards with: scripts/stack.sh down"
 PORT="$port" exec java -jar "$jar"

@@ -7,6 +7,14 @@ import io.spaghetti.sdk.core.HealthReport;
 import io.spaghetti.sdk.core.HealthStatus;
 import io.spaghetti.sdk.core.Sdk;
 import io.spaghetti.sdk.core.cache.TieredCache;
+import io.spaghetti.sdk.flags.FlagContext;
+import io.spaghetti.sdk.flags.FlagEvaluation;
+import io.spaghetti.sdk.flags.Flags;
+import io.spaghetti.sdk.flags.FlagsModule;
+import java.net.URLDecoder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -17,9 +25,11 @@ import java.util.concurrent.Executors;
 /**
  * A small HTTP service built on the SDK: copy it to start a new service.
  * {@code GET /health} is the SDK health report, {@code GET /metrics} the Prometheus text,
- * {@code GET /documents/{id}} reads a document through the tiered cache.
+ * {@code GET /documents/{id}} reads a document through the tiered cache,
+ * {@code GET /flags?user=u&groups=g1,g2} shows each platform flag's evaluation details.
  */
 public final class ExampleService implements AutoCloseable {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Sdk sdk;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -38,6 +48,7 @@ public final class ExampleService implements AutoCloseable {
         server.createContext("/health", this::health);
         server.createContext("/metrics", this::metrics);
         server.createContext("/documents/", this::document);
+        server.createContext("/flags", this::flags);
         server.start();
     }
 
@@ -46,7 +57,7 @@ public final class ExampleService implements AutoCloseable {
         Sdk sdk = Sdk.bootstrap();
         ExampleService service = new ExampleService(sdk, port);
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "example-shutdown"));
-        System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics, /documents/{id})%n", service.port());
+        System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics, /documents/{id}, /flags?user=u&groups=beta_users)%n", service.port());
     }
 
     public int port() {
@@ -66,7 +77,38 @@ public final class ExampleService implements AutoCloseable {
             return;
         }
         Document doc = documents.get(id, ExampleService::loadFromDatabase);
-        respond(exchange, 200, "application/json", "{\"id\":\"" + doc.id() + "\",\"title\":\"" + doc.title() + "\"}");
+        respond(exchange, 200, "application/json", JSON.writeValueAsString(doc));
+    }
+
+    private void flags(HttpExchange exchange) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        FlagContext.Builder ctx = FlagContext.builder().userId(query.get("user"));
+        for (String g : query.getOrDefault("groups", "").split(",")) {
+            if (!g.isBlank()) {
+                ctx.group(g.trim());
+            }
+        }
+        Flags flags = sdk.module(FlagsModule.class).flags();
+        FlagContext context = ctx.build();
+        Map<String, FlagEvaluation> out = new LinkedHashMap<>();
+        for (String flag : new TreeSet<>(flags.knownFlags())) {
+            out.put(flag, flags.evaluate(flag, context));
+        }
+        respond(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return params;
     }
 
     private static Document loadFromDatabase(String id) {

@@ -41,6 +41,10 @@ class ExampleServiceIT {
                     .isEqualTo("{\"id\":\"" + id + "\",\"title\":\"Document " + id + "\"}");
             assertThat(get(service, "/documents/" + id).statusCode()).isEqualTo(200);
             assertThat(get(service, "/documents/bad%20id").statusCode()).isEqualTo(400);
+            HttpResponse<String> flags = get(service, "/flags?user=user-1&groups=beta_users,power_users");
+            assertThat(flags.statusCode()).isEqualTo(200);
+            assertThat(flags.body()).contains("\"ai_document_generation\"", "\"advanced_search\"",
+                    "\"real_time_collaboration\"", "\"reason\" : \"SPLIT\"", "\"reason\" : \"DEFAULT\"");
             HttpResponse<String> metrics = get(service, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body())
@@ -48,6 +52,7 @@ class ExampleServiceIT {
                     .contains("module=\"redis\",service=\"example-service\"} 1.0")
                     .containsPattern("cache_gets_total\\{cache=\"documents\",.*result=\"hit\".*tier=\"l1\"\\} 1.0")
                     .containsPattern("cache_gets_total\\{cache=\"documents\",.*result=\"miss\".*tier=\"l2\"\\} 1.0")
+                    .contains("flags_evaluations_total{environment=\"dev\",flag=\"advanced_search\"")
                     .doesNotContain(StackEnv.require("STACK_REDIS_PASSWORD"));
         }
     }
