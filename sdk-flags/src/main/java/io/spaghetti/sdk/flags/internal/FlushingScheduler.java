@@ -2,7 +2,8 @@ package io.spaghetti.sdk.flags.internal;
 
 import io.getunleash.util.UnleashScheduledExecutor;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FlushingScheduler implements UnleashScheduledExecutor {
     private final ScheduledExecutorService pool;
+    // One-off tasks (an event per evaluation) go to a plain queue, as in the client's own executor:
+    // a scheduled pool's delay queue costs several microseconds per evaluation.
+    private final ExecutorService events;
     private final List<Runnable> metricTasks = new CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> scheduled = new CopyOnWriteArrayList<>();
 
@@ -25,6 +29,7 @@ public final class FlushingScheduler implements UnleashScheduledExecutor {
         ScheduledThreadPoolExecutor p = new ScheduledThreadPoolExecutor(1, threads);
         p.setRemoveOnCancelPolicy(true);
         this.pool = p;
+        this.events = Executors.newSingleThreadExecutor(threads);
     }
 
     @Override
@@ -38,7 +43,7 @@ public final class FlushingScheduler implements UnleashScheduledExecutor {
 
     @Override
     public Future<Void> scheduleOnce(Runnable task) {
-        return CompletableFuture.runAsync(task, pool);
+        return events.submit(task, null);
     }
 
     /** Sends the metrics collected since the last interval; returns how many metric tasks ran. */
@@ -56,8 +61,10 @@ public final class FlushingScheduler implements UnleashScheduledExecutor {
     public void shutdownNow() {
         scheduled.forEach(f -> f.cancel(false));
         pool.shutdownNow();
+        events.shutdownNow();
         try {
             pool.awaitTermination(5, TimeUnit.SECONDS);
+            events.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
