@@ -1,9 +1,60 @@
 package io.spaghetti.sdk.search;
 
+import io.spaghetti.sdk.core.config.ConfigProblems;
 import io.spaghetti.sdk.core.config.ConfigSection;
 import io.spaghetti.sdk.core.config.ModuleSection;
+import io.spaghetti.sdk.core.config.Secret;
+import io.spaghetti.sdk.core.config.Validated;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
-/** Section {@code search}; defaults in {@code META-INF/spaghetti-sdk/defaults/search.yaml}. */
-public record SearchConfig(boolean enabled, boolean required) implements ModuleSection {
+/**
+ * Section {@code search}; defaults in {@code META-INF/spaghetti-sdk/defaults/search.yaml}.
+ *
+ * @param hosts       {@code https://host:port} of the nodes
+ * @param caFile      PEM CA that signed the HTTP certificates; null: the JVM's trust store
+ * @param username    basic auth user (with {@code password}); or use {@code apiKey}
+ * @param bootstrap   install templates and the initial index at start-up
+ * @param alias       the alias services read and write, e.g. {@code documents}
+ */
+public record SearchConfig(boolean enabled, boolean required, List<String> hosts, Path caFile, String username,
+        Secret password, Secret apiKey, Duration connectTimeout, Duration socketTimeout, boolean bootstrap,
+        String alias, Bulk bulk) implements ModuleSection, Validated {
+
     public static final ConfigSection<SearchConfig> SECTION = ConfigSection.of("search", SearchConfig.class);
+
+    /** BulkIngester settings: flush by count, bytes or interval; requests in flight at once. */
+    public record Bulk(int maxOperations, long maxBytes, Duration flushInterval, int maxConcurrentRequests,
+            int maxRetries) {
+    }
+
+    public SearchConfig {
+        hosts = List.copyOf(hosts);
+    }
+
+    @Override
+    public void validate(ConfigProblems problems, String path) {
+        if (!enabled) {
+            return;
+        }
+        problems.require(!hosts.isEmpty(), path + ".hosts", null, "is empty", "list the nodes, e.g. [\"https://es:9200\"]");
+        for (int i = 0; i < hosts.size(); i++) {
+            problems.require(hosts.get(i).matches("https?://[^/\\s]+:\\d+"), path + ".hosts[" + i + "]", hosts.get(i),
+                    "is not scheme://host:port", "write e.g. https://127.0.0.1:9200");
+        }
+        problems.require(caFile == null || Files.isReadable(caFile), path + ".caFile", caFile, "cannot be read",
+                "point it at the PEM CA certificate (http_ca.crt)");
+        problems.require(username == null || password != null, path + ".password", null,
+                "is required with a username", "set it to a reference such as env:ES_PASSWORD");
+        problems.require(username == null || apiKey == null, path + ".apiKey", apiKey,
+                "cannot be combined with username/password", "use one of the two");
+        problems.require(alias != null && alias.matches("[a-z][a-z0-9_-]*"), path + ".alias", alias,
+                "is not an index alias name", "use lower-case letters, digits, '-' or '_'");
+        problems.require(bulk.maxOperations() >= 1, path + ".bulk.maxOperations", bulk.maxOperations(),
+                "must be at least 1", "use e.g. 1000");
+        problems.require(bulk.maxConcurrentRequests() >= 1, path + ".bulk.maxConcurrentRequests",
+                bulk.maxConcurrentRequests(), "must be at least 1", "use e.g. 2");
+    }
 }

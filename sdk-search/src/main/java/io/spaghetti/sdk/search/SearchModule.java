@@ -1,11 +1,114 @@
 package io.spaghetti.sdk.search;
 
-import io.spaghetti.sdk.core.PlannedModule;
-import java.util.Set;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.HealthStatus;
+import co.elastic.clients.elasticsearch.cluster.HealthResponse;
+import io.spaghetti.sdk.core.Health;
+import io.spaghetti.sdk.core.ModuleContext;
+import io.spaghetti.sdk.core.SdkModule;
+import io.spaghetti.sdk.core.config.ConfigSection;
+import io.spaghetti.sdk.search.internal.SearchClientFactory;
+import io.spaghetti.sdk.search.internal.SearchErrors;
+import io.spaghetti.sdk.search.internal.SearchMetrics;
+import java.io.IOException;
+import java.util.Map;
 
-/** Module {@code search}: registered with the bootstrap; its capability is not built yet, so it is off by default. */
-public final class SearchModule extends PlannedModule {
-    public SearchModule() {
-        super("search", Set.of(), SearchConfig.SECTION);
+/**
+ * Module {@code search}: the Elasticsearch client, the bootstrap of templates and the initial
+ * index, and tenant-scoped documents. Readiness is {@code _cluster/health} (not {@code GET /}).
+ */
+public final class SearchModule implements SdkModule {
+    private volatile ElasticsearchClient client;
+    private volatile DocumentStore documents;
+    private volatile BootstrapReport bootstrapReport;
+    private volatile SearchConfig config;
+
+    @Override
+    public String name() {
+        return "search";
+    }
+
+    @Override
+    public ConfigSection<SearchConfig> configSection() {
+        return SearchConfig.SECTION;
+    }
+
+    @Override
+    public void start(ModuleContext context) throws IOException {
+        SearchConfig c = context.config().section(SearchConfig.SECTION);
+        ElasticsearchClient es = SearchClientFactory.create(c);
+        try {
+            String user = c.username() == null ? "(api key)" : c.username();
+            try {
+                es.cluster().health();
+            } catch (IOException | RuntimeException e) {
+                throw SearchErrors.explain("read the cluster health", user, e);
+            }
+            if (c.bootstrap()) {
+                bootstrapReport = new SearchBootstrap(es, c.alias(), user).run();
+            }
+        } catch (RuntimeException e) {
+            es._transport().close();
+            throw e;
+        }
+        SearchMetrics metrics = new SearchMetrics(context.meterRegistry());
+        documents = new DocumentStore(es, c, metrics, context.resilience().policy("elasticsearch",
+                t -> {
+                    int status = SearchErrors.status(t);
+                    return status < 0 || status == 429 || status >= 500;
+                }));
+        config = c;
+        client = es;
+    }
+
+    public ElasticsearchClient client() {
+        return started(client);
+    }
+
+    public DocumentStore documents() {
+        return started(documents);
+    }
+
+    /** What the start-up bootstrap did, or null when {@code search.bootstrap} is false. */
+    public BootstrapReport bootstrapReport() {
+        return bootstrapReport;
+    }
+
+    private static <T> T started(T value) {
+        if (value == null) {
+            throw new IllegalStateException("Elasticsearch is not connected yet (module search is DEGRADED or DISABLED)");
+        }
+        return value;
+    }
+
+    @Override
+    public Health health() {
+        try {
+            HealthResponse h = client.cluster().health();
+            Map<String, Object> details = Map.of("cluster", h.clusterName(), "status", h.status().jsonValue(),
+                    "nodes", h.numberOfNodes());
+            if (h.status() == HealthStatus.Red) {
+                return Health.down("cluster status red").withDetails(details);
+            }
+            if (h.status() == HealthStatus.Yellow) {
+                return Health.degraded("cluster status yellow (replicas unassigned)").withDetails(details);
+            }
+            return Health.up(details);
+        } catch (IOException | RuntimeException e) {
+            return Health.down("cluster health unreachable: " + e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void close() {
+        ElasticsearchClient c = client;
+        client = null;
+        if (c != null) {
+            try {
+                c._transport().close();
+            } catch (IOException e) {
+                // closing a connection pool; nothing to recover
+            }
+        }
     }
 }

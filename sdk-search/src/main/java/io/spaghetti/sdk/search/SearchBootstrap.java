@@ -1,0 +1,132 @@
+package io.spaghetti.sdk.search;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.spaghetti.sdk.search.internal.SearchErrors;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs the bundled component templates, index template and initial write index; used at
+ * start-up and by {@code scripts/elasticsearch-setup.sh}, so ops and apps share one definition.
+ * Idempotent and versioned: installs what is missing, upgrades what is older, never downgrades,
+ * makes no write when everything is current, and treats "already exists" from a concurrent
+ * instance as success.
+ */
+public final class SearchBootstrap {
+    private static final Logger log = LoggerFactory.getLogger(SearchBootstrap.class);
+
+    /** Component templates, in install order, by name; then the index template. */
+    public static final Map<String, String> COMPONENT_TEMPLATES = Map.of(
+            "spaghetti-documents-settings", "component-templates/documents-settings.json",
+            "spaghetti-documents-mappings", "component-templates/documents-mappings.json");
+    public static final String INDEX_TEMPLATE = "spaghetti-documents";
+    public static final String INDEX_TEMPLATE_RESOURCE = "index-templates/document-template.json";
+
+    private final ElasticsearchClient client;
+    private final String alias;
+    private final String user;
+    private final Function<String, byte[]> resources;
+
+    public SearchBootstrap(ElasticsearchClient client, String alias, String user) {
+        this(client, alias, user, SearchBootstrap::bundled);
+    }
+
+    /** With other template sources (tests, or a service's own versions of the templates). */
+    public SearchBootstrap(ElasticsearchClient client, String alias, String user, Function<String, byte[]> resources) {
+        this.client = client;
+        this.alias = alias;
+        this.user = user;
+        this.resources = resources;
+    }
+
+    public BootstrapReport run() {
+        List<String> decisions = new ArrayList<>();
+        int writes = 0;
+        try {
+            for (String name : List.of("spaghetti-documents-settings", "spaghetti-documents-mappings")) {
+                writes += componentTemplate(name, COMPONENT_TEMPLATES.get(name), decisions);
+            }
+            writes += indexTemplate(decisions);
+            writes += initialIndex(decisions);
+        } catch (IOException | RuntimeException e) {
+            throw SearchErrors.explain("bootstrap the index templates", user, e);
+        }
+        decisions.forEach(d -> log.info("Search bootstrap: {}", d));
+        return new BootstrapReport(decisions, writes);
+    }
+
+    private int componentTemplate(String name, String resource, List<String> decisions) throws IOException {
+        byte[] body = resources.apply(resource);
+        long bundled = TemplateVersion.of(body);
+        Long installed = null;
+        try {
+            var found = client.cluster().getComponentTemplate(b -> b.name(name)).componentTemplates();
+            installed = found.isEmpty() ? null : found.get(0).componentTemplate().version();
+        } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+        if (!TemplateVersion.shouldWrite(name, installed, bundled, decisions)) {
+            return 0;
+        }
+        client.cluster().putComponentTemplate(b -> b.name(name).withJson(new ByteArrayInputStream(body)));
+        return 1;
+    }
+
+    private int indexTemplate(List<String> decisions) throws IOException {
+        byte[] body = resources.apply(INDEX_TEMPLATE_RESOURCE);
+        long bundled = TemplateVersion.of(body);
+        Long installed = null;
+        try {
+            var found = client.indices().getIndexTemplate(b -> b.name(INDEX_TEMPLATE)).indexTemplates();
+            installed = found.isEmpty() ? null : found.get(0).indexTemplate().version();
+        } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+        if (!TemplateVersion.shouldWrite(INDEX_TEMPLATE, installed, bundled, decisions)) {
+            return 0;
+        }
+        client.indices().putIndexTemplate(b -> b.name(INDEX_TEMPLATE).withJson(new ByteArrayInputStream(body)));
+        return 1;
+    }
+
+    private int initialIndex(List<String> decisions) throws IOException {
+        if (client.indices().existsAlias(b -> b.name(alias)).value()) {
+            decisions.add("alias " + alias + " exists: nothing to do");
+            return 0;
+        }
+        String index = alias + "-000001";
+        try {
+            client.indices().create(b -> b.index(index).aliases(alias, a -> a.isWriteIndex(true)));
+            decisions.add("created " + index + " as the write index of " + alias);
+        } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+            if (!"resource_already_exists_exception".equals(SearchErrors.errorType(e))) {
+                throw e;
+            }
+            decisions.add(index + " was created by another instance at the same time: fine");
+        }
+        return 1;
+    }
+
+    static byte[] bundled(String resource) {
+        try (InputStream in = SearchBootstrap.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing bundled resource " + resource);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

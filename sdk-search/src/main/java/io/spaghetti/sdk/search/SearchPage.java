@@ -1,0 +1,20 @@
+package io.spaghetti.sdk.search;
+
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One page of results.
+ *
+ * @param nextSearchAfter pass to {@link SearchQuery#after} for the next page; empty when this page is the last
+ * @param tagCounts       documents per tag (with aggregations)
+ * @param monthCounts     documents per month of creation, {@code yyyy-MM} (with aggregations)
+ */
+public record SearchPage(long total, List<Hit> hits, List<FieldValue> nextSearchAfter, Map<String, Long> tagCounts,
+        Map<String, Long> monthCounts) {
+
+    /** A matching document with its score and highlighted fragments by field. */
+    public record Hit(SearchDocument document, double score, Map<String, List<String>> highlights) {
+    }
+}

@@ -1,0 +1,53 @@
+package io.spaghetti.sdk.search.internal;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.TransportUtils;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.spaghetti.sdk.search.SearchConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import javax.net.ssl.SSLContext;
+import org.apache.http.Header;
+import org.apache.http.HttpHost;
+import org.apache.http.message.BasicHeader;
+import org.elasticsearch.client.RestClient;
+
+/** Builds the elasticsearch-java client from {@link SearchConfig}; the only place that knows the transport. */
+public final class SearchClientFactory {
+    private SearchClientFactory() {
+    }
+
+    public static ElasticsearchClient create(SearchConfig c) {
+        HttpHost[] hosts = c.hosts().stream().map(HttpHost::create).toArray(HttpHost[]::new);
+        SSLContext ssl;
+        try {
+            ssl = c.caFile() == null ? null : TransportUtils.sslContextFromHttpCaCrt(c.caFile().toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("search.caFile " + c.caFile() + " is not a readable PEM certificate", e);
+        }
+        Header auth = null;
+        if (c.username() != null) {
+            String pair = c.username() + ":" + c.password().reveal();
+            auth = new BasicHeader("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        } else if (c.apiKey() != null) {
+            auth = new BasicHeader("Authorization", "ApiKey " + c.apiKey().reveal());
+        }
+        Header[] headers = auth == null ? new Header[0] : new Header[] {auth};
+        RestClient rest = RestClient.builder(hosts)
+                .setDefaultHeaders(headers)
+                .setRequestConfigCallback(r -> r.setConnectTimeout((int) c.connectTimeout().toMillis())
+                        .setSocketTimeout((int) c.socketTimeout().toMillis()))
+                .setHttpClientConfigCallback(h -> ssl == null ? h : h.setSSLContext(ssl))
+                .build();
+        ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        return new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(mapper)));
+    }
+}
