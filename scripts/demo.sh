@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the example service: scripts/demo.sh [--embedded]
-#   default     starts the Redis and Unleash it needs from the local stack and connects to them
+#   default     starts the Redis, Unleash and Elasticsearch it needs from the local stack and connects to them
 #   --embedded  no external service at all: modules that need one report DISABLED
 # PORT (default 8080) chooses the HTTP port.
 set -euo pipefail
@@ -19,18 +19,20 @@ echo "[demo] building the example service"
 jar="$(ls examples/example-service/target/example-service-*-all.jar | head -1)"
 
 if [ "$embedded" = 1 ]; then
-  export SPAGHETTI_REDIS_ENABLED=false
+  export SPAGHETTI_REDIS_ENABLED=false SPAGHETTI_SEARCH_ENABLED=false
 else
-  scripts/stack.sh up redis unleash
+  scripts/stack.sh up redis unleash elasticsearch
   set -a; . .stack/stack.env; set +a
   export SPAGHETTI_REDIS_ADDRESSES="$STACK_REDIS_ADDRESS"
   # The config holds references to secrets, never the secrets themselves.
   export SPAGHETTI_REDIS_PASSWORD="env:STACK_REDIS_PASSWORD"
   export SPAGHETTI_FLAGS_URL="$STACK_UNLEASH_URL"
   export SPAGHETTI_FLAGS_API_TOKEN="env:STACK_UNLEASH_CLIENT_TOKEN"
+  export SPAGHETTI_SEARCH_HOSTS="$STACK_ES_HOSTS" SPAGHETTI_SEARCH_CA_FILE="$STACK_ES_CA_FILE"
+  export SPAGHETTI_SEARCH_USERNAME="$STACK_ES_APP_USER" SPAGHETTI_SEARCH_PASSWORD="env:STACK_ES_APP_PASSWORD"
 fi
 
 port="${PORT:-8080}"
-echo "[demo] open http://127.0.0.1:$port/health, /metrics, /documents/d1 and /flags?user=u1&groups=beta_users (Ctrl-C stops)"
+echo "[demo] open http://127.0.0.1:$port/health, /metrics, /documents/d1, /flags?user=u1&groups=beta_users and /search?tenant=t1&q=guide (Ctrl-C stops)"
 [ "$embedded" = 1 ] || echo "[demo] stop the stack afterwards with: scripts/stack.sh down"
 PORT="$port" exec java -jar "$jar"

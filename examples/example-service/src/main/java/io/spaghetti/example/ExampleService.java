@@ -11,6 +11,13 @@ import io.spaghetti.sdk.flags.FlagContext;
 import io.spaghetti.sdk.flags.FlagEvaluation;
 import io.spaghetti.sdk.flags.Flags;
 import io.spaghetti.sdk.flags.FlagsModule;
+import io.spaghetti.sdk.search.DocumentStore;
+import io.spaghetti.sdk.search.SearchDocument;
+import io.spaghetti.sdk.search.SearchModule;
+import io.spaghetti.sdk.search.SearchPage;
+import io.spaghetti.sdk.search.SearchQuery;
+import java.time.Instant;
+import java.util.List;
 import java.net.URLDecoder;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +33,8 @@ import java.util.concurrent.Executors;
  * A small HTTP service built on the SDK: copy it to start a new service.
  * {@code GET /health} is the SDK health report, {@code GET /metrics} the Prometheus text,
  * {@code GET /documents/{id}} reads a document through the tiered cache,
- * {@code GET /flags?user=u&groups=g1,g2} shows each platform flag's evaluation details.
+ * {@code GET /flags?user=u&groups=g1,g2} shows each platform flag's evaluation details,
+ * {@code POST /search/documents?tenant=t} indexes a document and {@code GET /search?tenant=t&q=...} searches a tenant.
  */
 public final class ExampleService implements AutoCloseable {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -49,6 +57,8 @@ public final class ExampleService implements AutoCloseable {
         server.createContext("/metrics", this::metrics);
         server.createContext("/documents/", this::document);
         server.createContext("/flags", this::flags);
+        server.createContext("/search/documents", this::indexDocument);
+        server.createContext("/search", this::search);
         server.start();
     }
 
@@ -57,7 +67,7 @@ public final class ExampleService implements AutoCloseable {
         Sdk sdk = Sdk.bootstrap();
         ExampleService service = new ExampleService(sdk, port);
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "example-shutdown"));
-        System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics, /documents/{id}, /flags?user=u&groups=beta_users)%n", service.port());
+        System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics, /documents/{id}, /flags?user=u&groups=beta_users, /search?tenant=t&q=words)%n", service.port());
     }
 
     public int port() {
@@ -95,6 +105,42 @@ public final class ExampleService implements AutoCloseable {
             out.put(flag, flags.evaluate(flag, context));
         }
         respond(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+
+    /** The JSON a client posts: the document without its tenant, which comes from the request. */
+    record NewDocument(String id, String title, String body, List<String> tags) {
+    }
+
+    private void indexDocument(HttpExchange exchange) throws IOException {
+        String tenant = query(exchange.getRequestURI().getRawQuery()).get("tenant");
+        if (!"POST".equals(exchange.getRequestMethod()) || tenant == null) {
+            respond(exchange, 400, "text/plain", "POST a JSON document to /search/documents?tenant=TENANT\n");
+            return;
+        }
+        NewDocument in = JSON.readValue(exchange.getRequestBody(), NewDocument.class);
+        Instant now = Instant.now();
+        documentStore().index(new SearchDocument(in.id(), tenant, in.title(), in.body(), null, in.tags(), null,
+                "published", now, now), true);
+        respond(exchange, 201, "application/json", JSON.writeValueAsString(Map.of("id", in.id(), "tenant", tenant)));
+    }
+
+    private void search(HttpExchange exchange) throws IOException {
+        Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+        if (q.get("tenant") == null) {
+            respond(exchange, 400, "text/plain", "GET /search?tenant=TENANT&q=WORDS\n");
+            return;
+        }
+        SearchPage page = documentStore().search(q.get("tenant"), SearchQuery.text(q.get("q")).withAggregations());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("total", page.total());
+        out.put("hits", page.hits().stream().map(h -> Map.of("id", h.document().id(), "title", h.document().title(),
+                "score", h.score(), "highlights", h.highlights())).toList());
+        out.put("tags", page.tagCounts());
+        respond(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+
+    private DocumentStore documentStore() {
+        return sdk.module(SearchModule.class).documents();
     }
 
     private static Map<String, String> query(String raw) {

@@ -31,11 +31,17 @@ class ExampleServiceIT {
         SdkConfig config = config(Map.of(
                 "SPAGHETTI_REDIS_ADDRESSES", StackEnv.require("STACK_REDIS_ADDRESS"),
                 "SPAGHETTI_REDIS_PASSWORD", "env:STACK_REDIS_PASSWORD",
-                "STACK_REDIS_PASSWORD", StackEnv.require("STACK_REDIS_PASSWORD")));
+                "STACK_REDIS_PASSWORD", StackEnv.require("STACK_REDIS_PASSWORD"),
+                "SPAGHETTI_SEARCH_HOSTS", StackEnv.require("STACK_ES_HOSTS"),
+                "SPAGHETTI_SEARCH_CA_FILE", StackEnv.require("STACK_ES_CA_FILE"),
+                "SPAGHETTI_SEARCH_USERNAME", StackEnv.require("STACK_ES_APP_USER"),
+                "SPAGHETTI_SEARCH_PASSWORD", "env:STACK_ES_APP_PASSWORD",
+                "STACK_ES_APP_PASSWORD", StackEnv.require("STACK_ES_APP_PASSWORD")));
         try (ExampleService service = new ExampleService(Sdk.bootstrap(config), 0)) {
             HttpResponse<String> health = get(service, "/health");
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.body()).contains("\"status\" : \"UP\"", "\"redis\"", "\"search\"");
+            assertThat(health.body()).startsWith("{\n  \"status\" : \"UP\"").contains("\"redis\"", "\"search\"",
+                    "\"nodes\" : 3");
             String id = "d" + System.nanoTime();
             assertThat(get(service, "/documents/" + id).body())
                     .isEqualTo("{\"id\":\"" + id + "\",\"title\":\"Document " + id + "\"}");
@@ -45,6 +51,15 @@ class ExampleServiceIT {
             assertThat(flags.statusCode()).isEqualTo(200);
             assertThat(flags.body()).contains("\"ai_document_generation\"", "\"advanced_search\"",
                     "\"real_time_collaboration\"", "\"reason\" : \"SPLIT\"", "\"reason\" : \"DEFAULT\"");
+            String tenant = "t" + System.nanoTime();
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + service.port() + "/search/documents?tenant=" + tenant)).POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"id\":\"n1\",\"title\":\"Onboarding guide\",\"body\":\"How to start\",\"tags\":[\"hr\"]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).isEqualTo(201);
+            assertThat(get(service, "/search?tenant=" + tenant + "&q=onboarding").body())
+                    .contains("\"total\" : 1", "<em>Onboarding</em>", "\"hr\" : 1");
+            assertThat(get(service, "/search?tenant=other" + tenant + "&q=onboarding").body()).contains("\"total\" : 0");
             HttpResponse<String> metrics = get(service, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body())
@@ -53,6 +68,7 @@ class ExampleServiceIT {
                     .containsPattern("cache_gets_total\\{cache=\"documents\",.*result=\"hit\".*tier=\"l1\"\\} 1.0")
                     .containsPattern("cache_gets_total\\{cache=\"documents\",.*result=\"miss\".*tier=\"l2\"\\} 1.0")
                     .contains("flags_evaluations_total{environment=\"dev\",flag=\"advanced_search\"")
+                    .contains("search_query_duration_seconds_count{")
                     .doesNotContain(StackEnv.require("STACK_REDIS_PASSWORD"));
         }
     }
@@ -60,7 +76,8 @@ class ExampleServiceIT {
     @Test
     void embeddedModeNeedsNoServiceAndReportsDisabledModules() throws Exception {
         try (ExampleService service = new ExampleService(
-                Sdk.bootstrap(config(Map.of("SPAGHETTI_REDIS_ENABLED", "false"))), 0)) {
+                Sdk.bootstrap(config(Map.of("SPAGHETTI_REDIS_ENABLED", "false", "SPAGHETTI_SEARCH_ENABLED", "false"))),
+                0)) {
             HttpResponse<String> health = get(service, "/health");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\" : \"UP\"").contains("\"status\" : \"DISABLED\"");
