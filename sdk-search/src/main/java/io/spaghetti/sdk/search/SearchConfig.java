@@ -21,13 +21,35 @@ import java.util.List;
  */
 public record SearchConfig(boolean enabled, boolean required, List<String> hosts, Path caFile, String username,
         Secret password, Secret apiKey, Duration connectTimeout, Duration socketTimeout, boolean bootstrap,
-        String alias, Bulk bulk) implements ModuleSection, Validated {
+        String alias, Bulk bulk, Lifecycle lifecycle, Snapshots snapshots) implements ModuleSection, Validated {
 
     public static final ConfigSection<SearchConfig> SECTION = ConfigSection.of("search", SearchConfig.class);
 
     /** BulkIngester settings: flush by count, bytes or interval; requests in flight at once. */
     public record Bulk(int maxOperations, long maxBytes, Duration flushInterval, int maxConcurrentRequests,
             int maxRetries) {
+    }
+
+    /**
+     * Rollover of the alias's write index and deletion of old indices, where the cluster has no ILM.
+     *
+     * @param maxAge               roll over when the write index is this old ...
+     * @param maxPrimaryShardSize  ... or a primary shard is this big (Elasticsearch size, e.g. 50gb)
+     * @param retention            delete non-write indices created longer ago than this
+     * @param leaseTime            how long one instance holds the rollover lease
+     */
+    public record Lifecycle(boolean enabled, Duration checkInterval, Duration maxAge, String maxPrimaryShardSize,
+            Duration retention, Duration leaseTime) {
+    }
+
+    /**
+     * Snapshots where the cluster has no SLM. Needs a user with snapshot privileges.
+     *
+     * @param type     repository type, e.g. fs, s3, azure
+     * @param settings repository settings, e.g. location for fs
+     */
+    public record Snapshots(boolean enabled, String repository, String type, java.util.Map<String, String> settings,
+            Duration interval, Duration retention) {
     }
 
     public SearchConfig {

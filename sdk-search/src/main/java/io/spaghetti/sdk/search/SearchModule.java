@@ -22,6 +22,7 @@ public final class SearchModule implements SdkModule {
     private volatile DocumentStore documents;
     private volatile BootstrapReport bootstrapReport;
     private volatile SearchConfig config;
+    private final java.util.List<java.util.concurrent.ScheduledFuture<?>> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public String name() {
@@ -57,8 +58,32 @@ public final class SearchModule implements SdkModule {
                     int status = SearchErrors.status(t);
                     return status < 0 || status == 429 || status >= 500;
                 }));
+        if (c.lifecycle().enabled()) {
+            RolloverManager rollover = new RolloverManager(es, c.alias(), c.lifecycle(), context.meterRegistry());
+            schedule(context, "lifecycle", c.lifecycle().checkInterval(), rollover::runOnce);
+        }
+        if (c.snapshots().enabled()) {
+            SnapshotManager snapshots = new SnapshotManager(es, c.alias(), c.snapshots(), context.meterRegistry());
+            snapshots.registerRepository();
+            schedule(context, "snapshots", c.snapshots().interval(), () -> {
+                snapshots.snapshotNow();
+                snapshots.deleteExpired();
+            });
+        }
         config = c;
         client = es;
+    }
+
+    /** A periodic job on the SDK scheduler; a failed run is logged in one line and the next one still runs. */
+    private void schedule(ModuleContext context, String job, java.time.Duration every, Runnable task) {
+        long ms = every.toMillis();
+        jobs.add(context.scheduler().scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(SearchModule.class).warn("Search {} job failed: {}", job, e.getMessage());
+            }
+        }, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     public ElasticsearchClient client() {
@@ -101,6 +126,7 @@ public final class SearchModule implements SdkModule {
 
     @Override
     public void close() {
+        jobs.forEach(j -> j.cancel(false));
         ElasticsearchClient c = client;
         client = null;
         if (c != null) {
