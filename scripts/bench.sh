@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# Runs the JMH benchmarks against the local stack's Redis: scripts/bench.sh [JMH options, e.g. a regex]
+# Benchmarks against the local stack, each side by side with the bare library in one run:
+#   scripts/bench.sh [JMH options, e.g. a regex]   JMH: cache hits (Redis) and flag evaluation
+#   scripts/bench.sh search [docs] [queries]        benchmark program: bulk indexing and queries (Elasticsearch)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 ./mvnw -B -q -Pbenchmarks -DskipTests install -pl benchmarks -am
+export SPAGHETTI_SERVICE_NAME=bench
+if [ "${1:-}" = search ]; then
+  shift
+  scripts/stack.sh up elasticsearch
+  set -a; . .stack/stack.env; set +a
+  export SPAGHETTI_SEARCH_HOSTS="$STACK_ES_HOSTS" SPAGHETTI_SEARCH_CA_FILE="$STACK_ES_CA_FILE"
+  export SPAGHETTI_SEARCH_USERNAME="$STACK_ES_APP_USER" SPAGHETTI_SEARCH_PASSWORD="env:STACK_ES_APP_PASSWORD"
+  exec java -cp benchmarks/target/benchmarks.jar io.spaghetti.benchmarks.SearchBench "$@"
+fi
 scripts/stack.sh up redis
 set -a; . .stack/stack.env; set +a
 export SPAGHETTI_REDIS_ADDRESSES="$STACK_REDIS_ADDRESS" SPAGHETTI_REDIS_PASSWORD="env:STACK_REDIS_PASSWORD"
-export SPAGHETTI_SERVICE_NAME=bench
 exec java -jar benchmarks/target/benchmarks.jar "$@"
