@@ -64,12 +64,19 @@ public final class SearchBench {
             search.documents().refresh();
 
             String qTenant = tenant + "-sdk1";
-            long[] sdkLatency = queries(8, queriesPerThread, i -> search.documents().search(qTenant,
-                    SearchQuery.text(WORDS[i % 10]).withSize(20)));
-            long[] bareLatency = queries(8, queriesPerThread, i -> bare.search(s -> s.index("documents").routing(qTenant)
-                    .size(20).query(q -> q.bool(b -> b.must(m -> m.multiMatch(mm -> mm.query(WORDS[i % 10])
+            Query1 sdkQuery = i -> search.documents().search(qTenant, SearchQuery.text(WORDS[i % 10]).withSize(20));
+            // The same request the SDK sends: tenant filter, exact total, score then id order, highlights.
+            Query1 bareQuery = i -> bare.search(s -> s.index("documents").routing(qTenant).size(20)
+                    .trackTotalHits(t -> t.enabled(true))
+                    .query(q -> q.bool(b -> b.must(m -> m.multiMatch(mm -> mm.query(WORDS[i % 10])
                             .fields("title^2", "body"))).filter(Query.of(f -> f.term(t -> t.field("tenantId").value(qTenant))))))
-                    .highlight(h -> h.fields("title", x -> x).fields("body", x -> x)), SearchDocument.class));
+                    .sort(o -> o.score(x -> x.order(co.elastic.clients.elasticsearch._types.SortOrder.Desc)))
+                    .sort(o -> o.field(f -> f.field("id").order(co.elastic.clients.elasticsearch._types.SortOrder.Asc)))
+                    .highlight(h -> h.fields("title", x -> x).fields("body", x -> x)), SearchDocument.class);
+            queries(8, 50, sdkQuery);
+            queries(8, 50, bareQuery);
+            long[] bareLatency = queries(8, queriesPerThread, bareQuery);
+            long[] sdkLatency = queries(8, queriesPerThread, sdkQuery);
             System.out.printf("queries, 8 threads x %d: SDK p50 %.1f ms p95 %.1f ms p99 %.1f ms | bare p50 %.1f ms "
                     + "p95 %.1f ms p99 %.1f ms%n", queriesPerThread, pct(sdkLatency, 50), pct(sdkLatency, 95),
                     pct(sdkLatency, 99), pct(bareLatency, 50), pct(bareLatency, 95), pct(bareLatency, 99));
