@@ -127,6 +127,7 @@ es_write_env() {
   env_set STACK_ES_APP_USER spaghetti_app
   env_set STACK_ES_READER_USER spaghetti_reader
   env_set STACK_ES_SNAPSHOT_PATH "$ES_BASE/snapshots"
+  env_set STACK_ES_DIR "$ES_BASE"
 }
 
 es_down() {
