@@ -233,14 +233,8 @@ class FlagsIT {
         });
     }
 
-    private static void startServer() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("scripts/stack.sh"))) {
-            root = root.getParent();
-        }
-        Process p = new ProcessBuilder(root.resolve("scripts/stack.sh").toString(), "up", "unleash")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(p.waitFor()).isZero();
+    private static void startServer() {
+        StackEnv.stackScript("up", "unleash");
     }
 
 }

@@ -65,39 +65,40 @@ public final class SearchBootstrap {
 
     private int componentTemplate(String name, String resource, List<String> decisions) throws IOException {
         byte[] body = resources.apply(resource);
-        long bundled = TemplateVersion.of(body);
-        Long installed = null;
-        try {
+        return ensure(name, body, decisions, () -> {
             var found = client.cluster().getComponentTemplate(b -> b.name(name)).componentTemplates();
-            installed = found.isEmpty() ? null : found.get(0).componentTemplate().version();
-        } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
-            if (e.status() != 404) {
-                throw e;
-            }
-        }
-        if (!TemplateVersion.shouldWrite(name, installed, bundled, decisions)) {
-            return 0;
-        }
-        client.cluster().putComponentTemplate(b -> b.name(name).withJson(new ByteArrayInputStream(body)));
-        return 1;
+            return found.isEmpty() ? null : found.get(0).componentTemplate().version();
+        }, () -> client.cluster().putComponentTemplate(b -> b.name(name).withJson(new ByteArrayInputStream(body))));
     }
 
     private int indexTemplate(List<String> decisions) throws IOException {
         byte[] body = resources.apply(INDEX_TEMPLATE_RESOURCE);
-        long bundled = TemplateVersion.of(body);
-        Long installed = null;
-        try {
+        return ensure(INDEX_TEMPLATE, body, decisions, () -> {
             var found = client.indices().getIndexTemplate(b -> b.name(INDEX_TEMPLATE)).indexTemplates();
-            installed = found.isEmpty() ? null : found.get(0).indexTemplate().version();
+            return found.isEmpty() ? null : found.get(0).indexTemplate().version();
+        }, () -> client.indices().putIndexTemplate(b -> b.name(INDEX_TEMPLATE).withJson(new ByteArrayInputStream(body))));
+    }
+
+    private interface Remote<T> {
+        T call() throws IOException;
+    }
+
+    /** Writes a versioned template when it is missing or older; returns the number of writes (0 or 1). */
+    private static int ensure(String name, byte[] body, List<String> decisions, Remote<Long> installedVersion,
+            Remote<?> put) throws IOException {
+        Long installed;
+        try {
+            installed = installedVersion.call();
         } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
             if (e.status() != 404) {
                 throw e;
             }
+            installed = null;
         }
-        if (!TemplateVersion.shouldWrite(INDEX_TEMPLATE, installed, bundled, decisions)) {
+        if (!TemplateVersion.shouldWrite(name, installed, TemplateVersion.of(body), decisions)) {
             return 0;
         }
-        client.indices().putIndexTemplate(b -> b.name(INDEX_TEMPLATE).withJson(new ByteArrayInputStream(body)));
+        put.call();
         return 1;
     }
 

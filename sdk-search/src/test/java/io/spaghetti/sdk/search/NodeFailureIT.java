@@ -69,14 +69,8 @@ class NodeFailureIT {
     }
 
     /** The stack script starts the killed node again and waits for green. */
-    private static void restartNodes() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("scripts/stack.sh"))) {
-            root = root.getParent();
-        }
-        Process p = new ProcessBuilder(root.resolve("scripts/stack.sh").toString(), "up", "elasticsearch")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(p.waitFor()).isZero();
+    private static void restartNodes() {
+        StackEnv.stackScript("up", "elasticsearch");
     }
 
     private static void sleep(long ms) {

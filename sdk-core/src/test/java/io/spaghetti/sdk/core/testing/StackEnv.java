@@ -30,6 +30,27 @@ public final class StackEnv {
         return v;
     }
 
+    /** Runs {@code scripts/stack.sh} with the given arguments (e.g. "up", "unleash") and fails the test if it fails. */
+    public static void stackScript(String... args) {
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.exists(root.resolve("scripts/stack.sh"))) {
+            root = root.getParent();
+        }
+        Assertions.assertNotNull(root, "scripts/stack.sh not found above " + Path.of("").toAbsolutePath());
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(root.resolve("scripts/stack.sh").toString()));
+        command.addAll(java.util.List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Assertions.assertEquals(0, p.waitFor(), "scripts/stack.sh " + String.join(" ", args) + " failed");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run scripts/stack.sh", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Map<String, String> load() {
         Map<String, String> values = new HashMap<>();
         Path file = locate();
