@@ -20,11 +20,11 @@ import java.util.function.Consumer;
  */
 public final class BulkWriter implements AutoCloseable {
     private final BulkIngester<SearchDocument> ingester;
-    private final String alias;
+    private final java.util.function.UnaryOperator<String> aliasForTenant;
 
-    BulkWriter(ElasticsearchClient client, String alias, SearchConfig.Bulk config, SearchMetrics metrics,
-            Consumer<BulkFailure> onFailure) {
-        this.alias = alias;
+    BulkWriter(ElasticsearchClient client, java.util.function.UnaryOperator<String> aliasForTenant,
+            SearchConfig.Bulk config, SearchMetrics metrics, Consumer<BulkFailure> onFailure) {
+        this.aliasForTenant = aliasForTenant;
         this.ingester = BulkIngester.<SearchDocument>of(b -> b
                 .client(client)
                 .maxOperations(config.maxOperations())
@@ -36,7 +36,7 @@ public final class BulkWriter implements AutoCloseable {
     }
 
     public void add(SearchDocument doc) {
-        ingester.add(op -> op.index(i -> i.index(alias).id(doc.storageId()).routing(doc.tenantId()).document(doc)),
+        ingester.add(op -> op.index(i -> i.index(aliasForTenant.apply(doc.tenantId())).id(doc.storageId()).routing(doc.tenantId()).document(doc)),
                 doc);
     }
 

@@ -24,14 +24,12 @@ import java.util.function.Consumer;
  */
 public final class DocumentStore {
     private final ElasticsearchClient client;
-    private final String alias;
     private final SearchConfig config;
     private final SearchMetrics metrics;
     private final RemotePolicy policy;
 
     DocumentStore(ElasticsearchClient client, SearchConfig config, SearchMetrics metrics, RemotePolicy policy) {
         this.client = client;
-        this.alias = config.alias();
         this.config = config;
         this.metrics = metrics;
         this.policy = policy;
@@ -40,7 +38,7 @@ public final class DocumentStore {
     /** Indexes one document; {@code refresh} makes it searchable before returning (tests, low-volume writes). */
     public void index(SearchDocument doc, boolean refresh) {
         call("index a document", () -> client.index(i -> {
-            i.index(alias).id(doc.storageId()).routing(doc.tenantId()).document(doc);
+            i.index(config.aliasFor(doc.tenantId())).id(doc.storageId()).routing(doc.tenantId()).document(doc);
             if (refresh) {
                 i.refresh(co.elastic.clients.elasticsearch._types.Refresh.WaitFor);
             }
@@ -74,7 +72,7 @@ public final class DocumentStore {
         metrics.inFlight.incrementAndGet();
         try {
             SearchResponse<SearchDocument> r = call("search", () -> client.search(s -> {
-                s.index(alias).routing(tenant).size(q.size()).trackTotalHits(t -> t.enabled(true))
+                s.index(config.aliasFor(tenant)).routing(tenant).size(q.size()).trackTotalHits(t -> t.enabled(true))
                         .query(b -> b.bool(bool -> bool.must(text).filter(filters)))
                         .sort(o -> o.score(sc -> sc.order(SortOrder.Desc)))
                         .sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc)));
@@ -119,17 +117,17 @@ public final class DocumentStore {
 
     /** A bulk writer; close it to flush. Failed documents reach {@code onFailure} with the reason. */
     public BulkWriter bulkWriter(Consumer<BulkFailure> onFailure) {
-        return new BulkWriter(client, alias, config.bulk(), metrics, onFailure);
+        return new BulkWriter(client, config::aliasFor, config.bulk(), metrics, onFailure);
     }
 
     /** Makes recent writes searchable (tests and batch jobs). */
     public void refresh() {
-        call("refresh", () -> client.indices().refresh(r -> r.index(alias)));
+        call("refresh", () -> client.indices().refresh(r -> r.index(config.aliases())));
     }
 
     /** Documents of a tenant. */
     public long count(String tenant) {
-        return call("count", () -> client.count(c -> c.index(alias).routing(tenant)
+        return call("count", () -> client.count(c -> c.index(config.aliasFor(tenant)).routing(tenant)
                 .query(qq -> qq.term(t -> t.field("tenantId").value(tenant))))).count();
     }
 

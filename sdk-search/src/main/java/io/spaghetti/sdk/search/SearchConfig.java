@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Section {@code search}; defaults in {@code META-INF/spaghetti-sdk/defaults/search.yaml}.
@@ -18,10 +19,12 @@ import java.util.List;
  * @param username    basic auth user (with {@code password}); or use {@code apiKey}
  * @param bootstrap   install templates and the initial index at start-up
  * @param alias       the alias services read and write, e.g. {@code documents}
+ * @param dedicatedTenants large tenants with their own alias (and indices), e.g. {@code bigcorp: documents-bigcorp}
  */
 public record SearchConfig(boolean enabled, boolean required, List<String> hosts, Path caFile, String username,
         Secret password, Secret apiKey, Duration connectTimeout, Duration socketTimeout, boolean bootstrap,
-        String alias, Bulk bulk, Lifecycle lifecycle, Snapshots snapshots) implements ModuleSection, Validated {
+        String alias, Bulk bulk, Lifecycle lifecycle, Snapshots snapshots, Map<String, String> dedicatedTenants)
+        implements ModuleSection, Validated {
 
     public static final ConfigSection<SearchConfig> SECTION = ConfigSection.of("search", SearchConfig.class);
 
@@ -54,6 +57,19 @@ public record SearchConfig(boolean enabled, boolean required, List<String> hosts
 
     public SearchConfig {
         hosts = List.copyOf(hosts);
+        dedicatedTenants = dedicatedTenants == null ? Map.of() : Map.copyOf(dedicatedTenants);
+    }
+
+    /** The alias holding a tenant's documents. */
+    public String aliasFor(String tenant) {
+        return dedicatedTenants.getOrDefault(tenant, alias);
+    }
+
+    /** Every alias the module manages: the shared one and the dedicated ones. */
+    public List<String> aliases() {
+        List<String> all = new java.util.ArrayList<>(List.of(alias));
+        dedicatedTenants.values().stream().distinct().sorted().forEach(all::add);
+        return all;
     }
 
     @Override
@@ -74,6 +90,10 @@ public record SearchConfig(boolean enabled, boolean required, List<String> hosts
                 "cannot be combined with username/password", "use one of the two");
         problems.require(alias != null && alias.matches("[a-z][a-z0-9_-]*"), path + ".alias", alias,
                 "is not an index alias name", "use lower-case letters, digits, '-' or '_'");
+        dedicatedTenants.forEach((tenant, a) -> problems.require(a.matches("[a-z][a-z0-9_-]*")
+                && a.startsWith(alias + "-") && !a.matches(".*-\\d{6}"), path + ".dedicatedTenants." + tenant, a,
+                "must be an alias named " + alias + "-<something> (so the index template applies)",
+                "use e.g. " + alias + "-" + tenant.toLowerCase()));
         problems.require(bulk.maxOperations() >= 1, path + ".bulk.maxOperations", bulk.maxOperations(),
                 "must be at least 1", "use e.g. 1000");
         problems.require(bulk.maxConcurrentRequests() >= 1, path + ".bulk.maxConcurrentRequests",

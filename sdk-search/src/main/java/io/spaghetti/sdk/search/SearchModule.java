@@ -22,6 +22,7 @@ public final class SearchModule implements SdkModule {
     private volatile DocumentStore documents;
     private volatile BootstrapReport bootstrapReport;
     private volatile SearchConfig config;
+    private volatile IndexLifecycle.Mode lifecycleMode;
     private final java.util.List<java.util.concurrent.ScheduledFuture<?>> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
@@ -45,8 +46,20 @@ public final class SearchModule implements SdkModule {
             } catch (IOException | RuntimeException e) {
                 throw SearchErrors.explain("read the cluster health", user, e);
             }
+            lifecycleMode = IndexLifecycle.detect(es);
             if (c.bootstrap()) {
-                bootstrapReport = new SearchBootstrap(es, c.alias(), user).run();
+                java.util.function.Function<String, byte[]> templates = SearchBootstrap::bundled;
+                if (lifecycleMode == IndexLifecycle.Mode.ILM) {
+                    IndexLifecycle.installPolicy(es);
+                    templates = r -> SearchBootstrap.INDEX_TEMPLATE_RESOURCE.equals(r)
+                            ? IndexLifecycle.withPolicy(SearchBootstrap.bundled(r), c.alias()) : SearchBootstrap.bundled(r);
+                }
+                for (String alias : c.aliases()) {
+                    BootstrapReport r = new SearchBootstrap(es, alias, user, templates).run();
+                    if (alias.equals(c.alias())) {
+                        bootstrapReport = r;
+                    }
+                }
             }
         } catch (RuntimeException e) {
             es._transport().close();
@@ -58,9 +71,11 @@ public final class SearchModule implements SdkModule {
                     int status = SearchErrors.status(t);
                     return status < 0 || status == 429 || status >= 500;
                 }));
-        if (c.lifecycle().enabled()) {
-            RolloverManager rollover = new RolloverManager(es, c.alias(), c.lifecycle(), context.meterRegistry());
-            schedule(context, "lifecycle", c.lifecycle().checkInterval(), rollover::runOnce);
+        if (c.lifecycle().enabled() && lifecycleMode == IndexLifecycle.Mode.SDK_ROLLOVER) {
+            for (String alias : c.aliases()) {
+                RolloverManager rollover = new RolloverManager(es, alias, c.lifecycle(), context.meterRegistry());
+                schedule(context, "lifecycle", c.lifecycle().checkInterval(), rollover::runOnce);
+            }
         }
         if (c.snapshots().enabled()) {
             SnapshotManager snapshots = new SnapshotManager(es, c.alias(), c.snapshots(), context.meterRegistry());
@@ -111,7 +126,7 @@ public final class SearchModule implements SdkModule {
         try {
             HealthResponse h = client.cluster().health();
             Map<String, Object> details = Map.of("cluster", h.clusterName(), "status", h.status().jsonValue(),
-                    "nodes", h.numberOfNodes());
+                    "nodes", h.numberOfNodes(), "lifecycle", lifecycleMode.name().toLowerCase());
             if (h.status() == HealthStatus.Red) {
                 return Health.down("cluster status red").withDetails(details);
             }

@@ -46,6 +46,29 @@ class DocumentStoreIT {
     }
 
     @Test
+    void aDedicatedTenantGetsItsOwnIndicesAndTheClusterWithoutIlmUsesTheSdkRollover() throws Exception {
+        String big = "bigcorp" + UUID.randomUUID().toString().substring(0, 6);
+        String alias = "documents-" + big;
+        SearchConfig base = SearchStack.app("documents");
+        SearchConfig config = new SearchConfig(true, true, base.hosts(), base.caFile(), base.username(), base.password(),
+                null, base.connectTimeout(), base.socketTimeout(), true, "documents", base.bulk(), base.lifecycle(),
+                base.snapshots(), java.util.Map.of(big, alias));
+        try (Sdk sdk = SearchStack.sdk(config)) {
+            assertThat(sdk.health().module("search").details()).containsEntry("lifecycle", "sdk_rollover");
+            DocumentStore store = sdk.module(SearchModule.class).documents();
+            store.index(doc(big, "x1", "Big tenant plan", List.of("plan"), JAN), true);
+            store.index(doc("small-" + big, "x1", "Small tenant plan", List.of("plan"), JAN), true);
+            assertThat(store.search(big, SearchQuery.text("plan")).hits()).singleElement()
+                    .satisfies(h -> assertThat(h.document().title()).isEqualTo("Big tenant plan"));
+            var admin = SearchStack.admin();
+            assertThat(admin.count(c -> c.index(alias + "-000001")).count()).isEqualTo(1);
+            assertThat(admin.count(c -> c.index(alias + "-000001")
+                    .query(q -> q.term(t -> t.field("tenantId").value("small-" + big)))).count()).isZero();
+            admin.indices().delete(d -> d.index(alias + "-000001"));
+        }
+    }
+
+    @Test
     void highlightsAggregationsAndSearchAfterPagination() {
         String t = "tenant-q-" + UUID.randomUUID();
         try (Sdk sdk = SearchStack.sdk(SearchStack.app("documents"))) {

@@ -21,7 +21,8 @@ final class SearchStack {
         SearchConfig d = SdkConfig.defaults().section(SearchConfig.SECTION);
         return new SearchConfig(true, true, List.of(StackEnv.require("STACK_ES_HOSTS").split(",")),
                 Path.of(StackEnv.require("STACK_ES_CA_FILE")), user, Secret.ofValue(StackEnv.require(passwordKey)), null,
-                d.connectTimeout(), d.socketTimeout(), bootstrap, alias, d.bulk(), d.lifecycle(), d.snapshots());
+                d.connectTimeout(), d.socketTimeout(), bootstrap, alias, d.bulk(), d.lifecycle(), d.snapshots(),
+                Map.of());
     }
 
     static SearchConfig app(String alias) {
