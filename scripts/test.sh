@@ -9,6 +9,10 @@ cd "$ROOT"
 cleanup() { scripts/stack.sh down all || true; }
 trap cleanup EXIT
 
+# Tools the monitoring tests run (promtool, prometheus).
+. scripts/stack/common.sh
+ensure_pkg promtool prometheus
+
 start=$SECONDS
 scripts/stack.sh up all || { echo "[test] the local stack did not start" >&2; exit 1; }
 echo "[test] stack up in $((SECONDS - start)) s"

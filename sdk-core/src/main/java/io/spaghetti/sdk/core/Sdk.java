@@ -46,6 +46,7 @@ public final class Sdk implements AutoCloseable {
     private final boolean ownsMeters;
     private final ScheduledExecutorService scheduler;
     private final Resilience resilience;
+    private final io.spaghetti.sdk.core.ai.AiMetrics aiMetrics;
     private final List<ModuleRunner> runners;
     private final Map<Class<?>, SdkModule> byType = new LinkedHashMap<>();
     private volatile boolean closed;
@@ -61,6 +62,7 @@ public final class Sdk implements AutoCloseable {
         pool.setRemoveOnCancelPolicy(true);
         this.scheduler = Executors.unconfigurableScheduledExecutorService(pool);
         this.resilience = new Resilience(config.resilience(), meters, scheduler);
+        this.aiMetrics = new io.spaghetti.sdk.core.ai.AiMetrics(meters);
         List<SdkModule> modules = b.modules != null ? b.modules : discover();
         this.runners = new ArrayList<>();
         for (SdkModule m : ModuleGraph.order(modules)) {
@@ -108,6 +110,11 @@ public final class Sdk implements AutoCloseable {
     public <M extends SdkModule> Optional<M> findModule(Class<M> type) {
         return byType.entrySet().stream().filter(e -> type.isAssignableFrom(e.getKey()))
                 .map(e -> type.cast(e.getValue())).findFirst();
+    }
+
+    /** Instrumentation for AI calls (response time, tokens, cost, errors, queue length) on this SDK's registry. */
+    public io.spaghetti.sdk.core.ai.AiMetrics aiMetrics() {
+        return aiMetrics;
     }
 
     /** The tiered caches (module {@code cache}). */

@@ -1,0 +1,85 @@
+package io.spaghetti.sdk.core.ai;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Instrumentation of the platform's AI calls, per provider and model: response time (histogram,
+ * so percentiles aggregate across instances), tokens in and out, cost per request, errors by type,
+ * and the AI work-queue length (the autoscaler's signal). Tag values are bounded: at most
+ * {@value #MAX_VALUES} distinct providers, models and error types each; later ones count as {@code other}.
+ *
+ * <pre>{@code
+ * AiMetrics ai = sdk.aiMetrics();
+ * ai.recordCall("openai", "gpt-4o", Duration.ofMillis(840), 1200, 350, 0.0123);
+ * ai.recordError("openai", "gpt-4o", "rate_limited");
+ * ai.queueLength(workQueue::size);
+ * }</pre>
+ */
+public final class AiMetrics {
+    static final int MAX_VALUES = 20;
+    private static final String OTHER = "other";
+
+    private final MeterRegistry registry;
+    private final Set<String> providers = ConcurrentHashMap.newKeySet();
+    private final Set<String> models = ConcurrentHashMap.newKeySet();
+    private final Set<String> errorTypes = ConcurrentHashMap.newKeySet();
+
+    public AiMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One successful call. */
+    public void recordCall(String provider, String model, Duration responseTime, long tokensIn, long tokensOut,
+            double costUsd) {
+        String p = bounded(providers, provider);
+        String m = bounded(models, model);
+        timer(p, m, "success").record(responseTime);
+        Counter.builder("ai.tokens").tags("provider", p, "model", m, "direction", "in")
+                .description("Tokens sent to and received from AI providers").register(registry).increment(tokensIn);
+        Counter.builder("ai.tokens").tags("provider", p, "model", m, "direction", "out").register(registry)
+                .increment(tokensOut);
+        DistributionSummary.builder("ai.request.cost").baseUnit("usd").tags("provider", p, "model", m)
+                .description("Cost of each AI request").register(registry).record(costUsd);
+    }
+
+    /** One failed call; {@code errorType} is a short class such as {@code timeout} or {@code rate_limited}. */
+    public void recordError(String provider, String model, String errorType, Duration responseTime) {
+        String p = bounded(providers, provider);
+        String m = bounded(models, model);
+        timer(p, m, "error").record(responseTime);
+        Counter.builder("ai.errors").tags("provider", p, "type", bounded(errorTypes, errorType))
+                .description("Failed AI requests by provider and error type").register(registry).increment();
+    }
+
+    /** Publishes the AI work-queue length as {@code ai.queue.length}. */
+    public void queueLength(Supplier<Number> length) {
+        Gauge.builder("ai.queue.length", length, s -> s.get().doubleValue())
+                .description("AI work items waiting; the autoscaler's signal").register(registry);
+    }
+
+    private Timer timer(String provider, String model, String outcome) {
+        return Timer.builder("ai.request.duration").tags("provider", provider, "model", model, "outcome", outcome)
+                .description("AI response time").publishPercentileHistogram().register(registry);
+    }
+
+    private static String bounded(Set<String> seen, String value) {
+        String v = value == null || value.isBlank() ? "unknown" : value.toLowerCase(Locale.ROOT);
+        if (seen.contains(v)) {
+            return v;
+        }
+        if (seen.size() >= MAX_VALUES) {
+            return OTHER;
+        }
+        seen.add(v);
+        return v;
+    }
+}
