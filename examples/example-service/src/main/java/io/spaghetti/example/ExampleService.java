@@ -52,6 +52,7 @@ public final class ExampleService implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
         this.executor = Executors.newFixedThreadPool(4);
         this.documents = sdk.cache().cache("documents", Document.class);
+        sdk.aiMetrics().queueLength(() -> 0);
         server.setExecutor(executor);
         server.createContext("/health", this::health);
         server.createContext("/metrics", this::metrics);
@@ -59,6 +60,7 @@ public final class ExampleService implements AutoCloseable {
         server.createContext("/flags", this::flags);
         server.createContext("/search/documents", this::indexDocument);
         server.createContext("/search", this::search);
+        server.createContext("/ai/summarize", this::summarize);
         server.start();
     }
 
@@ -137,6 +139,25 @@ public final class ExampleService implements AutoCloseable {
                 "score", h.score(), "highlights", h.highlights())).toList());
         out.put("tags", page.tagCounts());
         respond(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    }
+
+    /**
+     * A stand-in for an AI provider call, instrumented as a real one would be: the "model" returns the
+     * first sentence. Empty text is the provider's bad request.
+     */
+    private void summarize(HttpExchange exchange) throws IOException {
+        String text = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
+        if (text.isBlank()) {
+            sdk.aiMetrics().recordError("local-stub", "first-sentence", "bad_request",
+                    java.time.Duration.ofNanos(System.nanoTime() - t0));
+            respond(exchange, 400, "text/plain", "POST the text to summarize\n");
+            return;
+        }
+        String summary = text.split("(?<=[.!?])\\s", 2)[0];
+        sdk.aiMetrics().recordCall("local-stub", "first-sentence", java.time.Duration.ofNanos(System.nanoTime() - t0),
+                text.length() / 4, summary.length() / 4, 0.0);
+        respond(exchange, 200, "text/plain", summary + "\n");
     }
 
     private DocumentStore documentStore() {

@@ -1,0 +1,145 @@
+package io.spaghetti.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spaghetti.sdk.core.Sdk;
+import io.spaghetti.sdk.core.config.SdkConfig;
+import io.spaghetti.sdk.core.testing.StackEnv;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Prometheus scrapes the running example service; then every expression of every bundled
+ * rule must parse in Prometheus and every metric it names must exist in what was scraped.
+ */
+class PrometheusScrapeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern METRIC = Pattern.compile("\\b([a-z][a-z0-9_]*_(?:bucket|count|sum|total|length|seconds|usd))\\b");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyRuleExpressionParsesAndNamesOnlyMetricsTheServiceEmits() throws Exception {
+        PrometheusRulesIT.requireTool("prometheus");
+        SdkConfig config = SdkConfig.loader().environment(Map.of(
+                "SPAGHETTI_REDIS_ADDRESSES", StackEnv.require("STACK_REDIS_ADDRESS"),
+                "SPAGHETTI_REDIS_PASSWORD", "env:STACK_REDIS_PASSWORD",
+                "STACK_REDIS_PASSWORD", StackEnv.require("STACK_REDIS_PASSWORD"),
+                "SPAGHETTI_SEARCH_HOSTS", StackEnv.require("STACK_ES_HOSTS"),
+                "SPAGHETTI_SEARCH_CA_FILE", StackEnv.require("STACK_ES_CA_FILE"),
+                "SPAGHETTI_SEARCH_USERNAME", StackEnv.require("STACK_ES_APP_USER"),
+                "SPAGHETTI_SEARCH_PASSWORD", "env:STACK_ES_APP_PASSWORD",
+                "STACK_ES_APP_PASSWORD", StackEnv.require("STACK_ES_APP_PASSWORD")))
+                .systemProperties(new Properties()).load();
+        try (ExampleService service = new ExampleService(Sdk.bootstrap(config), 0)) {
+            String base = "http://127.0.0.1:" + service.port();
+            post(base + "/ai/summarize", "First sentence. Second one.");
+            post(base + "/ai/summarize", "");
+            post(base + "/search/documents?tenant=prom", "{\"id\":\"p1\",\"title\":\"Prometheus\",\"body\":\"scrape\",\"tags\":[]}");
+            http.send(HttpRequest.newBuilder(URI.create(base + "/search?tenant=prom&q=scrape")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            StringBuilder rules = new StringBuilder();
+            Files.writeString(dir.resolve("prometheus.yml"), """
+                    global:
+                      scrape_interval: 1s
+                      evaluation_interval: 1s
+                    rule_files: [ "*-rules.yml" ]
+                    scrape_configs:
+                      - job_name: example-service
+                        metrics_path: /metrics
+                        static_configs:
+                          - targets: [ "127.0.0.1:%d" ]
+                    """.formatted(service.port()));
+            for (String name : PrometheusRulesIT.RULE_FILES) {
+                try (InputStream in = getClass().getClassLoader().getResourceAsStream("monitoring/prometheus/" + name + ".yml")) {
+                    String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    Files.writeString(dir.resolve(name + ".yml"), text);
+                    rules.append(text).append('\n');
+                }
+            }
+            Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
+                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+            try {
+                String api = "http://127.0.0.1:" + port + "/api/v1/";
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    JsonNode r = get(api + "query?query=" + enc("up{job=\"example-service\"}"));
+                    return r != null && r.at("/data/result/0/value/1").asText().equals("1");
+                });
+                Set<String> names = new LinkedHashSet<>();
+                JSON.readTree(get(api + "label/__name__/values").toString()).path("data")
+                        .forEach(n -> names.add(n.asText()));
+
+                Set<String> exprs = new LinkedHashSet<>();
+                Matcher m = Pattern.compile("(?m)^\\s+expr: (.+)$").matcher(rules);
+                while (m.find()) {
+                    exprs.add(m.group(1));
+                }
+                assertThat(exprs).hasSizeGreaterThanOrEqualTo(10);
+                Set<String> recorded = new LinkedHashSet<>();
+                Matcher rec = Pattern.compile("(?m)^\\s+- record: (\\S+)$").matcher(rules);
+                while (rec.find()) {
+                    recorded.add(rec.group(1));
+                }
+                for (String expr : exprs) {
+                    JsonNode r = get(api + "query?query=" + enc(expr));
+                    assertThat(r.path("status").asText()).as("Prometheus rejects: " + expr + " -> " + r).isEqualTo("success");
+                    // Label matchers and recording-rule names (level:metric:operation) are not scraped metric names.
+                    Matcher metric = METRIC.matcher(expr.replaceAll("\\{[^}]*}", "")
+                            .replaceAll("[a-z_]+:[a-z0-9_]+:[a-z0-9_]+", ""));
+                    while (metric.find()) {
+                        String name = metric.group(1);
+                        if (!recorded.contains(name)) {
+                            assertThat(names).as("metric %s used by %s is not emitted", name, expr).contains(name);
+                        }
+                    }
+                }
+            } finally {
+                prometheus.destroy();
+                prometheus.waitFor();
+            }
+        }
+    }
+
+    private void post(String url, String body) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    private JsonNode get(String url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
