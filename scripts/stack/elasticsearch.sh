@@ -95,8 +95,19 @@ YML
 
 es_curl() { curl -s --cacert "$ES_BASE/certs/ca/ca.crt" -u "elastic:$(env_get STACK_ES_PASSWORD)" "$@"; }
 
+# The cluster's state (users' passwords, certificates) lives in ES_BASE, its passwords in the checkout's env file.
+# A checkout without them (a fresh clone at a path used before) starts the cluster from scratch.
+es_reset_if_orphaned() {
+  if [ -z "$(env_get STACK_ES_PASSWORD)" ] && [ -d "$ES_BASE/shared" ]; then
+    log "no Elasticsearch password in $ENV_FILE for the existing cluster in $ES_BASE: starting it from scratch"
+    es_down
+    rm -rf "$ES_BASE/n0" "$ES_BASE/n1" "$ES_BASE/n2" "$ES_BASE/shared" "$ES_BASE/certs" "$ES_BASE/snapshots"
+  fi
+}
+
 es_up() {
   local i node started=0
+  es_reset_if_orphaned
   if es_curl "https://127.0.0.1:${ES_HTTP_PORTS[0]}/_cluster/health" 2>/dev/null | grep -q '"number_of_nodes":3'; then
     log "elasticsearch already up"; es_write_env; return 0
   fi
