@@ -62,7 +62,8 @@ public final class AiMetrics {
 
     /** Publishes the AI work-queue length as {@code ai.queue.length}. */
     public void queueLength(Supplier<Number> length) {
-        Gauge.builder("ai.queue.length", length, s -> s.get().doubleValue())
+        // Micrometer holds gauge state weakly; a caller's lambda would be collected and the gauge turn NaN.
+        Gauge.builder("ai.queue.length", length, s -> s.get().doubleValue()).strongReference(true)
                 .description("AI work items waiting; the autoscaler's signal").register(registry);
     }
 

@@ -16,8 +16,8 @@ class AiMetricsTest {
         ai.recordCall("OpenAI", "gpt-4o", Duration.ofMillis(800), 1200, 300, 0.02);
         ai.recordCall("openai", "gpt-4o", Duration.ofMillis(1200), 100, 50, 0.01);
         ai.recordError("openai", "gpt-4o", "timeout", Duration.ofSeconds(30));
-        AtomicInteger queue = new AtomicInteger(42);
-        ai.queueLength(queue::get);
+        ai.queueLength(new AtomicInteger(42)::get);
+        System.gc();
 
         assertThat(r.get("ai.request.duration").tags("provider", "openai", "outcome", "success").timer().count())
                 .isEqualTo(2);
