@@ -28,15 +28,7 @@ class ExampleServiceIT {
 
     @Test
     void servesHealthAndMetricsAgainstTheStack() throws Exception {
-        SdkConfig config = config(Map.of(
-                "SPAGHETTI_REDIS_ADDRESSES", StackEnv.require("STACK_REDIS_ADDRESS"),
-                "SPAGHETTI_REDIS_PASSWORD", "env:STACK_REDIS_PASSWORD",
-                "STACK_REDIS_PASSWORD", StackEnv.require("STACK_REDIS_PASSWORD"),
-                "SPAGHETTI_SEARCH_HOSTS", StackEnv.require("STACK_ES_HOSTS"),
-                "SPAGHETTI_SEARCH_CA_FILE", StackEnv.require("STACK_ES_CA_FILE"),
-                "SPAGHETTI_SEARCH_USERNAME", StackEnv.require("STACK_ES_APP_USER"),
-                "SPAGHETTI_SEARCH_PASSWORD", "env:STACK_ES_APP_PASSWORD",
-                "STACK_ES_APP_PASSWORD", StackEnv.require("STACK_ES_APP_PASSWORD")));
+        SdkConfig config = StackConfig.load();
         try (ExampleService service = new ExampleService(Sdk.bootstrap(config), 0)) {
             HttpResponse<String> health = get(service, "/health");
             assertThat(health.statusCode()).isEqualTo(200);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spaghetti.sdk.core.Sdk;
 import io.spaghetti.sdk.core.config.SdkConfig;
-import io.spaghetti.sdk.core.testing.StackEnv;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,8 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,16 +41,7 @@ class PrometheusScrapeIT {
     @Test
     void everyRuleExpressionParsesAndNamesOnlyMetricsTheServiceEmits() throws Exception {
         PrometheusRulesIT.requireTool("prometheus");
-        SdkConfig config = SdkConfig.loader().environment(Map.of(
-                "SPAGHETTI_REDIS_ADDRESSES", StackEnv.require("STACK_REDIS_ADDRESS"),
-                "SPAGHETTI_REDIS_PASSWORD", "env:STACK_REDIS_PASSWORD",
-                "STACK_REDIS_PASSWORD", StackEnv.require("STACK_REDIS_PASSWORD"),
-                "SPAGHETTI_SEARCH_HOSTS", StackEnv.require("STACK_ES_HOSTS"),
-                "SPAGHETTI_SEARCH_CA_FILE", StackEnv.require("STACK_ES_CA_FILE"),
-                "SPAGHETTI_SEARCH_USERNAME", StackEnv.require("STACK_ES_APP_USER"),
-                "SPAGHETTI_SEARCH_PASSWORD", "env:STACK_ES_APP_PASSWORD",
-                "STACK_ES_APP_PASSWORD", StackEnv.require("STACK_ES_APP_PASSWORD")))
-                .systemProperties(new Properties()).load();
+        SdkConfig config = StackConfig.load();
         try (ExampleService service = new ExampleService(Sdk.bootstrap(config), 0)) {
             String base = "http://127.0.0.1:" + service.port();
             post(base + "/ai/summarize", "First sentence. Second one.");
