@@ -1,9 +1,65 @@
 package io.spaghetti.sdk.backplane;
 
+import io.spaghetti.sdk.core.config.ConfigProblems;
 import io.spaghetti.sdk.core.config.ConfigSection;
 import io.spaghetti.sdk.core.config.ModuleSection;
+import io.spaghetti.sdk.core.config.Validated;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
-/** Section {@code backplane}; defaults in {@code META-INF/spaghetti-sdk/defaults/backplane.yaml}. */
-public record BackplaneConfig(boolean enabled, boolean required) implements ModuleSection {
+/**
+ * Section {@code backplane}; defaults in {@code META-INF/spaghetti-sdk/defaults/backplane.yaml}.
+ *
+ * @param channelPrefix  written in front of every channel name with no separator (StackExchange.Redis ChannelPrefix)
+ * @param protocols      the hub protocols every sent message carries, in this order
+ * @param serverName     null: host name + {@code _} + 32 hex digits, new at each start
+ * @param latencyHeader  add a {@code spaghetti-sent-us} header to sent invocations so receivers measure delivery latency
+ */
+public record BackplaneConfig(boolean enabled, boolean required, String channelPrefix, List<String> protocols,
+        String serverName, Duration groupAckTimeout, Duration clientResultTimeout, boolean latencyHeader,
+        PresenceConfig presence) implements ModuleSection, Validated {
+
     public static final ConfigSection<BackplaneConfig> SECTION = ConfigSection.of("backplane", BackplaneConfig.class);
+
+    private static final Set<String> PROTOCOLS = Set.of("json", "messagepack");
+
+    /**
+     * @param database  Redis database for presence (single and sentinel; a cluster has only 0)
+     * @param heartbeat how often a server renews its connections' presence
+     * @param ttl       how long an entry outlives its last heartbeat: a crashed server's connections vanish after it
+     */
+    public record PresenceConfig(int database, Duration heartbeat, Duration ttl) {
+    }
+
+    public BackplaneConfig {
+        protocols = List.copyOf(protocols);
+    }
+
+    @Override
+    public void validate(ConfigProblems problems, String path) {
+        problems.require(channelPrefix != null, path + ".channelPrefix", null, "is missing",
+                "set it to the .NET servers' ChannelPrefix, or \"\" for none");
+        problems.require(!protocols.isEmpty(), path + ".protocols", protocols, "is empty",
+                "list the hub protocols your SignalR servers register: [json] or [json, messagepack]");
+        for (String p : protocols) {
+            problems.require(PROTOCOLS.contains(p), path + ".protocols", p, "is not a hub protocol",
+                    "use json or messagepack");
+        }
+        problems.require(positive(groupAckTimeout), path + ".groupAckTimeout", groupAckTimeout, "must be positive",
+                "use e.g. 30s, as SignalR does");
+        problems.require(positive(clientResultTimeout), path + ".clientResultTimeout", clientResultTimeout,
+                "must be positive", "use e.g. 30s");
+        problems.require(presence.database() >= 0 && presence.database() <= 15, path + ".presence.database",
+                presence.database(), "is out of range", "use 0 to 15");
+        problems.require(positive(presence.heartbeat()), path + ".presence.heartbeat", presence.heartbeat(),
+                "must be positive", "use e.g. 5s");
+        problems.require(positive(presence.ttl()) && presence.ttl().compareTo(presence.heartbeat().multipliedBy(2)) >= 0,
+                path + ".presence.ttl", presence.ttl(), "must be at least twice presence.heartbeat",
+                "use e.g. 15s with a 5s heartbeat, so one late heartbeat does not drop a user");
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
 }

@@ -1,11 +1,116 @@
 package io.spaghetti.sdk.backplane;
 
-import io.spaghetti.sdk.core.PlannedModule;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spaghetti.sdk.backplane.internal.RedisHub;
+import io.spaghetti.sdk.core.Health;
+import io.spaghetti.sdk.core.ModuleContext;
+import io.spaghetti.sdk.core.SdkModule;
+import io.spaghetti.sdk.core.config.ConfigSection;
+import io.spaghetti.sdk.core.internal.redis.RedissonClientFactory;
+import io.spaghetti.sdk.core.redis.RedisConfig;
+import io.spaghetti.sdk.core.redis.RedisModule;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.redisson.api.RedissonClient;
 
-/** Module {@code backplane}: registered with the bootstrap; its capability is not built yet, so it is off by default. */
-public final class BackplaneModule extends PlannedModule {
-    public BackplaneModule() {
-        super("backplane", Set.of("redis"), BackplaneConfig.SECTION);
+/**
+ * Module {@code backplane}: SignalR-compatible hubs over the shared Redis connection. Needs Redis
+ * at start; while Redis is unreachable the module is DEGRADED and the SDK retries in the background.
+ */
+public final class BackplaneModule implements SdkModule {
+    private final Map<String, RedisHub> hubs = new ConcurrentHashMap<>();
+    private volatile BackplaneConfig config;
+    private volatile RedissonClient client;
+    private volatile RedissonClient presenceClient;
+    private volatile String serverName;
+    private volatile CircuitBreaker circuitBreaker;
+    private volatile ScheduledExecutorService scheduler;
+    private volatile MeterRegistry registry;
+
+    @Override
+    public String name() {
+        return "backplane";
+    }
+
+    @Override
+    public Set<String> dependsOn() {
+        return Set.of("redis");
+    }
+
+    @Override
+    public ConfigSection<BackplaneConfig> configSection() {
+        return BackplaneConfig.SECTION;
+    }
+
+    @Override
+    public void start(ModuleContext context) {
+        BackplaneConfig c = context.config().section(BackplaneConfig.SECTION);
+        RedisModule redis = context.module(RedisModule.class);
+        RedissonClient shared = redis.client();
+        RedisConfig redisConfig = context.config().redis();
+        boolean ownPresenceDb = redisConfig.mode() != RedisConfig.Mode.CLUSTER
+                && c.presence().database() != redisConfig.database();
+        presenceClient = ownPresenceDb
+                ? RedissonClientFactory.create(redisConfig.toBuilder().database(c.presence().database()).build())
+                : shared;
+        serverName = c.serverName() != null ? c.serverName() : hostName() + "_" + UUID.randomUUID().toString().replace("-", "");
+        circuitBreaker = context.resilience().policy("redis-backplane").circuitBreaker();
+        scheduler = context.scheduler();
+        registry = context.meterRegistry();
+        client = shared;
+        config = c;
+    }
+
+    /** The hub named {@code name} (a .NET hub's type full name), created and subscribed on first use. */
+    public HubContext hub(String name) {
+        if (client == null) {
+            throw new IllegalStateException("The backplane is not started: Redis has not been reached yet "
+                    + "(module backplane is DEGRADED or DISABLED; see sdk.health())");
+        }
+        return hubs.computeIfAbsent(name,
+                n -> new RedisHub(n, config, client, presenceClient, serverName, circuitBreaker, scheduler, registry));
+    }
+
+    /** This server's name on the backplane: acks and client results for it come on its own channels. */
+    public String serverName() {
+        return serverName;
+    }
+
+    @Override
+    public Health health() {
+        if (client == null) {
+            return Health.down("Redis not reached yet");
+        }
+        Map<String, Object> details = Map.of("server", serverName, "hubs", hubs.size());
+        return circuitBreaker.getState() == CircuitBreaker.State.OPEN
+                ? Health.degraded("publishes to Redis are failing (circuit open)").withDetails(details)
+                : Health.up(details);
+    }
+
+    @Override
+    public void close() {
+        hubs.values().forEach(RedisHub::close);
+        hubs.clear();
+        RedissonClient p = presenceClient;
+        if (p != null && p != client) {
+            p.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+        presenceClient = null;
+        client = null;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
     }
 }

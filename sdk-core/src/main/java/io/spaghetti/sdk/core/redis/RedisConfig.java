@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param masterName  the sentinel master name; sentinel only
  * @param username    ACL user, or null for the default user
  * @param password    reference to the password, or null when the server has none
+ * @param subscriptionsPerConnection pub/sub channels per connection (the backplane subscribes one per client connection)
  */
 public record RedisConfig(
         boolean enabled,
@@ -34,7 +35,8 @@ public record RedisConfig(
         Duration connectTimeout,
         Duration timeout,
         int retryAttempts,
-        Duration retryInterval) implements ModuleSection, Validated {
+        Duration retryInterval,
+        int subscriptionsPerConnection) implements ModuleSection, Validated {
 
     public static final ConfigSection<RedisConfig> SECTION = ConfigSection.of("redis", RedisConfig.class);
 
@@ -79,6 +81,8 @@ public record RedisConfig(
                 connectTimeout, "must be positive", "use e.g. 2s");
         problems.require(!timeout.isNegative() && !timeout.isZero(), path + ".timeout", timeout,
                 "must be positive", "use e.g. 1s");
+        problems.require(subscriptionsPerConnection >= 1, path + ".subscriptionsPerConnection",
+                subscriptionsPerConnection, "must be at least 1", "use e.g. 1000");
         problems.require(retryAttempts >= 0, path + ".retryAttempts", retryAttempts, "must not be negative",
                 "use 0 or more");
         if (password != null && password.unresolvableReason() != null) {
@@ -114,6 +118,7 @@ public record RedisConfig(
         private Duration timeout;
         private int retryAttempts;
         private Duration retryInterval;
+        private int subscriptionsPerConnection;
 
         private Builder(RedisConfig c) {
             enabled = c.enabled;
@@ -129,6 +134,7 @@ public record RedisConfig(
             timeout = c.timeout;
             retryAttempts = c.retryAttempts;
             retryInterval = c.retryInterval;
+            subscriptionsPerConnection = c.subscriptionsPerConnection;
         }
 
         public Builder enabled(boolean v) { enabled = v; return this; }
@@ -144,10 +150,11 @@ public record RedisConfig(
         public Builder timeout(Duration v) { timeout = v; return this; }
         public Builder retryAttempts(int v) { retryAttempts = v; return this; }
         public Builder retryInterval(Duration v) { retryInterval = v; return this; }
+        public Builder subscriptionsPerConnection(int v) { subscriptionsPerConnection = v; return this; }
 
         public RedisConfig build() {
             return new RedisConfig(enabled, required, mode, addresses, database, masterName, username, password, tls,
-                    connectTimeout, timeout, retryAttempts, retryInterval);
+                    connectTimeout, timeout, retryAttempts, retryInterval, subscriptionsPerConnection);
         }
     }
 }

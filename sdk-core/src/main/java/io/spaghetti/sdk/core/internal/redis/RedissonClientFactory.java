@@ -44,7 +44,8 @@ public final class RedissonClientFactory {
         base.setConnectTimeout((int) c.connectTimeout().toMillis())
                 .setTimeout((int) c.timeout().toMillis())
                 .setRetryAttempts(c.retryAttempts())
-                .setRetryDelay(new ConstantDelay(c.retryInterval()));
+                .setRetryDelay(new ConstantDelay(c.retryInterval()))
+                .setSubscriptionsPerConnection(c.subscriptionsPerConnection());
         if (c.username() != null) {
             base.setUsername(c.username());
         }

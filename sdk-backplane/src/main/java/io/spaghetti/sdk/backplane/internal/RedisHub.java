@@ -1,0 +1,691 @@
+package io.spaghetti.sdk.backplane.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.spaghetti.sdk.backplane.BackplaneConfig;
+import io.spaghetti.sdk.backplane.BackplaneException;
+import io.spaghetti.sdk.backplane.ConnectionSink;
+import io.spaghetti.sdk.backplane.HubContext;
+import io.spaghetti.sdk.backplane.HubFrame;
+import io.spaghetti.sdk.backplane.LocalConnection;
+import io.spaghetti.sdk.backplane.Presence;
+import io.spaghetti.sdk.backplane.internal.BackplaneMetrics.Kind;
+import io.spaghetti.sdk.backplane.internal.BackplaneMetrics.Undelivered;
+import io.spaghetti.sdk.backplane.internal.WireFormat.GroupCommand;
+import io.spaghetti.sdk.backplane.internal.WireFormat.Invocation;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.redisson.api.RTopic;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.StatusListener;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One hub on the Redis backplane, following ASP.NET Core's RedisHubLifetimeManager: sends to all,
+ * groups and users go through Redis (local connections receive them from their own
+ * subscription); a send to a local connection is delivered directly.
+ */
+public final class RedisHub implements HubContext {
+    private static final Logger log = LoggerFactory.getLogger(RedisHub.class);
+    static final String LATENCY_HEADER = "spaghetti-sent-us";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String name;
+    private final BackplaneConfig config;
+    private final RedissonClient client;
+    private final String serverName;
+    private final List<HubProtocol> protocols;
+    private final CircuitBreaker circuitBreaker;
+    private final ScheduledExecutorService scheduler;
+    private final PresenceStore presence;
+    private final BackplaneMetrics metrics;
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Subscriptions connectionChannels;
+    private final Subscriptions groupChannels;
+    private final Subscriptions userChannels;
+    private final AtomicInteger nextAckId = new AtomicInteger(1);
+    private final Map<Integer, CompletableFuture<Void>> pendingAcks = new ConcurrentHashMap<>();
+    private final Map<String, PendingResult> pendingResults = new ConcurrentHashMap<>();
+    private final List<RTopic> serverTopics = new ArrayList<>();
+    private final ScheduledFuture<?> heartbeat;
+
+    private record PendingResult(CompletableFuture<JsonNode> future, String connectionId) {
+    }
+
+    public RedisHub(String name, BackplaneConfig config, RedissonClient client, RedissonClient presenceClient,
+            String serverName, CircuitBreaker circuitBreaker, ScheduledExecutorService scheduler,
+            MeterRegistry registry) {
+        this.name = requireText(name, "hub name");
+        this.config = config;
+        this.client = client;
+        this.serverName = serverName;
+        this.protocols = config.protocols().stream().map(HubProtocol::of).toList();
+        this.circuitBreaker = circuitBreaker;
+        this.scheduler = scheduler;
+        this.presence = new PresenceStore(presenceClient, config.channelPrefix() + "presence:" + name + ":", serverName,
+                config.presence().ttl());
+        this.metrics = new BackplaneMetrics(registry, name, connections::size,
+                () -> connections.values().stream().filter(c -> !c.groups.isEmpty()).count());
+        connectionChannels = new Subscriptions(client, id -> channel("connection:" + id),
+                id -> (ch, msg) -> onConnectionMessage(id, msg));
+        groupChannels = new Subscriptions(client, g -> channel("group:" + g),
+                g -> (ch, msg) -> onGroupMessage(g, msg));
+        userChannels = new Subscriptions(client, u -> channel("user:" + u),
+                u -> (ch, msg) -> onUserMessage(u, msg));
+        subscribeServerChannels();
+        Duration hb = config.presence().heartbeat();
+        heartbeat = scheduler.scheduleAtFixedRate(this::renewPresence, hb.toMillis(), hb.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void subscribeServerChannels() {
+        RTopic all = topic(channel("all"));
+        AtomicBoolean subscribedOnce = new AtomicBoolean();
+        all.addListener(new StatusListener() {
+            @Override
+            public void onSubscribe(String channel) {
+                if (subscribedOnce.getAndSet(true)) {
+                    metrics.reconnected();
+                    log.info("Backplane hub {} re-subscribed after losing Redis; messages sent meanwhile are lost", name);
+                }
+            }
+
+            @Override
+            public void onUnsubscribe(String channel) {
+                log.warn("Backplane hub {} lost its Redis subscription; Redisson re-subscribes when Redis is back", name);
+            }
+        });
+        all.addListener(byte[].class, (ch, msg) -> onInvocation(Kind.ALL, msg,
+                inv -> deliverToMembers(connections.keySet(), inv, true)));
+        serverTopics.add(all);
+        RTopic groups = topic(channel("internal:groups"));
+        groups.addListener(byte[].class, (ch, msg) -> onGroupCommand(msg));
+        serverTopics.add(groups);
+        RTopic acks = topic(ackChannel(serverName));
+        acks.addListener(byte[].class, (ch, msg) -> onAck(msg));
+        serverTopics.add(acks);
+        RTopic returns = topic(returnChannel(serverName));
+        returns.addListener(byte[].class, (ch, msg) -> onCompletion(msg));
+        serverTopics.add(returns);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    String serverName() {
+        return serverName;
+    }
+
+    // ---- sending
+
+    @Override
+    public CompletableFuture<Void> sendAll(String target, Object... arguments) {
+        return sendAllExcept(List.of(), target, arguments);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendAllExcept(Collection<String> excluded, String target, Object... arguments) {
+        return publishInvocation(Kind.ALL, channel("all"), excluded, target, arguments);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendConnection(String connectionId, String target, Object... arguments) {
+        requireText(connectionId, "connectionId");
+        Invocation inv = invocation(List.of(), null, null, target, arguments);
+        Connection local = connections.get(connectionId);
+        if (local != null) {
+            deliver(local, inv);
+            return CompletableFuture.completedFuture(null);
+        }
+        return publish(Kind.CONNECTION, channel("connection:" + connectionId), WireFormat.writeInvocation(inv))
+                .thenAccept(receivers -> {
+                    if (receivers == 0) {
+                        metrics.undelivered(Undelivered.NO_RECEIVER);
+                    }
+                });
+    }
+
+    @Override
+    public CompletableFuture<Void> sendConnections(Collection<String> connectionIds, String target, Object... arguments) {
+        return all(connectionIds.stream().map(id -> sendConnection(id, target, arguments)).toList());
+    }
+
+    @Override
+    public CompletableFuture<Void> sendGroup(String group, String target, Object... arguments) {
+        return sendGroupExcept(group, List.of(), target, arguments);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendGroupExcept(String group, Collection<String> excluded, String target,
+            Object... arguments) {
+        return publishInvocation(Kind.GROUP, channel("group:" + requireText(group, "group")), excluded, target, arguments);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendGroups(Collection<String> groups, String target, Object... arguments) {
+        return all(groups.stream().map(g -> sendGroup(g, target, arguments)).toList());
+    }
+
+    @Override
+    public CompletableFuture<Void> sendUser(String userId, String target, Object... arguments) {
+        return publishInvocation(Kind.USER, channel("user:" + requireText(userId, "userId")), List.of(), target,
+                arguments);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendUsers(Collection<String> userIds, String target, Object... arguments) {
+        return all(userIds.stream().map(u -> sendUser(u, target, arguments)).toList());
+    }
+
+    private CompletableFuture<Void> publishInvocation(Kind kind, String channel, Collection<String> excluded,
+            String target, Object[] arguments) {
+        Invocation inv = invocation(List.copyOf(excluded), null, null, target, arguments);
+        return publish(kind, channel, WireFormat.writeInvocation(inv)).thenApply(receivers -> null);
+    }
+
+    private Invocation invocation(List<String> excluded, String invocationId, String returnChannel, String target,
+            Object[] arguments) {
+        requireText(target, "target");
+        Map<String, String> headers = config.latencyHeader() ? Map.of(LATENCY_HEADER, Long.toString(nowMicros()))
+                : Map.of();
+        List<Object> args = Arrays.asList(arguments);
+        Map<String, byte[]> frames = new LinkedHashMap<>();
+        for (HubProtocol p : protocols) {
+            frames.put(p.wireName(), p.invocation(headers, invocationId, target, args));
+        }
+        return new Invocation(excluded, frames, invocationId, returnChannel);
+    }
+
+    /** Publishes through the circuit breaker; completes with the number of servers that received it. */
+    private CompletableFuture<Long> publish(Kind kind, String channel, byte[] message) {
+        if (!circuitBreaker.tryAcquirePermission()) {
+            metrics.publishFailed(kind);
+            return CompletableFuture.failedFuture(new BackplaneException("The Redis backplane is unavailable: its "
+                    + "circuit breaker is open after repeated publish failures, so this " + kindName(kind)
+                    + " message was not sent. It closes again once Redis answers; check Redis health."));
+        }
+        long start = System.nanoTime();
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        topic(channel).publishAsync(message).whenComplete((receivers, err) -> {
+            long took = System.nanoTime() - start;
+            if (err != null) {
+                circuitBreaker.onError(took, TimeUnit.NANOSECONDS, err);
+                metrics.publishFailed(kind);
+                result.completeExceptionally(new BackplaneException("Redis did not take the " + kindName(kind)
+                        + " message for hub " + name + ": " + err.getMessage(), err));
+            } else {
+                circuitBreaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                metrics.sent(kind);
+                result.complete(receivers);
+            }
+        });
+        return result;
+    }
+
+    // ---- receiving
+
+    private void onInvocation(Kind kind, byte[] message, Consumer<Invocation> deliver) {
+        metrics.received(kind);
+        Invocation inv;
+        try {
+            inv = WireFormat.readInvocation(message);
+        } catch (BackplaneException e) {
+            metrics.undelivered(Undelivered.MALFORMED);
+            log.warn("Dropping a {} message on hub {}: {}", kindName(kind), name, e.getMessage());
+            return;
+        }
+        recordLatency(inv);
+        deliver.accept(inv);
+    }
+
+    private void onGroupMessage(String group, byte[] message) {
+        onInvocation(Kind.GROUP, message, inv -> deliverToMembers(groupChannels.members(group), inv, true));
+    }
+
+    private void onUserMessage(String userId, byte[] message) {
+        onInvocation(Kind.USER, message, inv -> deliverToMembers(userChannels.members(userId), inv, false));
+    }
+
+    private void onConnectionMessage(String connectionId, byte[] message) {
+        onInvocation(Kind.CONNECTION, message, inv -> {
+            Connection c = connections.get(connectionId);
+            if (c == null) {
+                metrics.undelivered(Undelivered.NO_RECEIVER);
+                return;
+            }
+            if (inv.invocationId() != null) {
+                c.owedResults.put(inv.invocationId(), inv.returnChannel());
+            }
+            deliver(c, inv);
+        });
+    }
+
+    private void deliverToMembers(Collection<String> connectionIds, Invocation inv, boolean honourExclusions) {
+        Set<String> excluded = honourExclusions && !inv.excluded().isEmpty() ? Set.copyOf(inv.excluded()) : Set.of();
+        for (String id : connectionIds) {
+            Connection c = connections.get(id);
+            if (c != null && !excluded.contains(id)) {
+                deliver(c, inv);
+            }
+        }
+    }
+
+    private void deliver(Connection c, Invocation inv) {
+        byte[] frame = inv.frames().get(c.protocol.wireName());
+        if (frame == null) {
+            metrics.undelivered(Undelivered.PROTOCOL_MISSING);
+            log.debug("Connection {} speaks {}, which the message does not carry", c.id, c.protocol.wireName());
+            return;
+        }
+        try {
+            c.sink.deliver(new HubFrame(c.protocol.wireName(), frame));
+        } catch (Exception e) {
+            metrics.undelivered(Undelivered.SINK_FAILED);
+            log.debug("Connection {} did not take a message: {}", c.id, e.toString());
+        }
+    }
+
+    private void recordLatency(Invocation inv) {
+        if (!config.latencyHeader() || inv.frames().isEmpty()) {
+            return;
+        }
+        Map.Entry<String, byte[]> first = inv.frames().entrySet().iterator().next();
+        String sent;
+        try {
+            sent = HubProtocol.of(first.getKey()).header(first.getValue(), LATENCY_HEADER);
+        } catch (BackplaneException unknownProtocol) {
+            return;
+        }
+        if (sent != null) {
+            try {
+                metrics.latencyMicros(nowMicros() - Long.parseLong(sent));
+            } catch (NumberFormatException notOurs) {
+                // a header of the same name from another sender
+            }
+        }
+    }
+
+    // ---- groups
+
+    @Override
+    public CompletableFuture<Void> addToGroup(String connectionId, String group) {
+        return groupAction(connectionId, group, WireFormat.GROUP_ADD);
+    }
+
+    @Override
+    public CompletableFuture<Void> removeFromGroup(String connectionId, String group) {
+        return groupAction(connectionId, group, WireFormat.GROUP_REMOVE);
+    }
+
+    private CompletableFuture<Void> groupAction(String connectionId, String group, int action) {
+        requireText(connectionId, "connectionId");
+        requireText(group, "group");
+        Connection local = connections.get(connectionId);
+        if (local != null) {
+            return applyGroupAction(local, group, action);
+        }
+        int id = nextAckId.getAndIncrement();
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        pendingAcks.put(id, acked);
+        Timer.Sample sample = Timer.start();
+        Duration limit = config.groupAckTimeout();
+        ScheduledFuture<?> timeout = scheduler.schedule(() -> {
+            if (pendingAcks.remove(id) != null) {
+                metrics.groupAckTimedOut();
+                acked.completeExceptionally(new BackplaneException("No server acknowledged "
+                        + (action == WireFormat.GROUP_ADD ? "adding" : "removing") + " connection '" + connectionId
+                        + "' " + (action == WireFormat.GROUP_ADD ? "to" : "from") + " group '" + group + "' within "
+                        + limit + ": no server of hub " + name + " holds that connection (it may have disconnected)"));
+            }
+        }, limit.toMillis(), TimeUnit.MILLISECONDS);
+        acked.whenComplete((v, err) -> {
+            timeout.cancel(false);
+            if (err == null) {
+                sample.stop(metrics.groupAck());
+            }
+        });
+        publish(Kind.GROUP_COMMAND, channel("internal:groups"),
+                WireFormat.writeGroupCommand(new GroupCommand(id, serverName, action, group, connectionId)))
+                .whenComplete((receivers, err) -> {
+                    if (err != null && pendingAcks.remove(id) != null) {
+                        acked.completeExceptionally(err);
+                    }
+                });
+        return acked;
+    }
+
+    private CompletableFuture<Void> applyGroupAction(Connection c, String group, int action) {
+        PresenceStore.Entry entry = new PresenceStore.Entry(group, c.userId, c.id);
+        if (action == WireFormat.GROUP_ADD) {
+            if (c.groups.add(group)) {
+                presence.join(entry);
+            }
+            return groupChannels.add(group, c.id);
+        }
+        if (c.groups.remove(group)) {
+            presence.leave(entry);
+        }
+        groupChannels.remove(group, c.id);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void onGroupCommand(byte[] message) {
+        metrics.received(Kind.GROUP_COMMAND);
+        GroupCommand cmd;
+        try {
+            cmd = WireFormat.readGroupCommand(message);
+        } catch (BackplaneException e) {
+            metrics.undelivered(Undelivered.MALFORMED);
+            log.warn("Dropping a group command on hub {}: {}", name, e.getMessage());
+            return;
+        }
+        Connection c = connections.get(cmd.connectionId());
+        if (c == null) {
+            return;
+        }
+        applyGroupAction(c, cmd.group(), cmd.action()).whenComplete((v, err) ->
+                publish(Kind.ACK, ackChannel(cmd.serverName()), WireFormat.writeAck(cmd.id())));
+    }
+
+    private void onAck(byte[] message) {
+        metrics.received(Kind.ACK);
+        try {
+            CompletableFuture<Void> acked = pendingAcks.remove(WireFormat.readAck(message));
+            if (acked != null) {
+                acked.complete(null);
+            }
+        } catch (BackplaneException e) {
+            metrics.undelivered(Undelivered.MALFORMED);
+        }
+    }
+
+    // ---- client results
+
+    @Override
+    public CompletableFuture<JsonNode> invokeConnection(String connectionId, String target, Object... arguments) {
+        requireText(connectionId, "connectionId");
+        String invocationId = newInvocationId();
+        CompletableFuture<JsonNode> result = new CompletableFuture<>();
+        pendingResults.put(invocationId, new PendingResult(result, connectionId));
+        Duration limit = config.clientResultTimeout();
+        ScheduledFuture<?> timeout = scheduler.schedule(() -> {
+            if (pendingResults.remove(invocationId) != null) {
+                metrics.clientResult("timeout");
+                result.completeExceptionally(new BackplaneException("Connection '" + connectionId
+                        + "' did not answer '" + target + "' within " + limit));
+            }
+        }, limit.toMillis(), TimeUnit.MILLISECONDS);
+        result.whenComplete((v, err) -> {
+            timeout.cancel(false);
+            pendingResults.remove(invocationId);
+        });
+        Invocation inv = invocation(List.of(), invocationId, returnChannel(serverName), target, arguments);
+        Connection local = connections.get(connectionId);
+        if (local != null) {
+            deliver(local, inv);
+            return result;
+        }
+        publish(Kind.CONNECTION, channel("connection:" + connectionId), WireFormat.writeInvocation(inv))
+                .whenComplete((receivers, err) -> {
+                    if (err != null) {
+                        finishResult(invocationId, null, err);
+                    } else if (receivers < 1) {
+                        finishResult(invocationId, null, new BackplaneException("Connection '" + connectionId
+                                + "' does not exist."));
+                    }
+                });
+        return result;
+    }
+
+    private void onCompletion(byte[] message) {
+        metrics.received(Kind.COMPLETION);
+        HubProtocol.CompletionResult r;
+        try {
+            WireFormat.Completion c = WireFormat.readCompletion(message);
+            r = HubProtocol.of(c.protocol()).readCompletion(c.frame());
+        } catch (BackplaneException e) {
+            metrics.undelivered(Undelivered.MALFORMED);
+            log.warn("Dropping a completion on hub {}: {}", name, e.getMessage());
+            return;
+        }
+        finishResult(r.invocationId(), r.result(), r.error() == null ? null : clientError(r.error()));
+    }
+
+    private void finishResult(String invocationId, JsonNode value, Throwable error) {
+        PendingResult pending = pendingResults.remove(invocationId);
+        if (pending == null) {
+            return;
+        }
+        metrics.clientResult(error == null ? "success" : "error");
+        if (error == null) {
+            pending.future().complete(value);
+        } else {
+            pending.future().completeExceptionally(error);
+        }
+    }
+
+    private static BackplaneException clientError(String error) {
+        return new BackplaneException("The client answered with an error: " + error);
+    }
+
+    // ---- connections and presence
+
+    @Override
+    public LocalConnection register(String connectionId, String userId, String protocol, ConnectionSink sink) {
+        requireText(connectionId, "connectionId");
+        Objects.requireNonNull(sink, "sink");
+        Connection c = new Connection(connectionId, userId, HubProtocol.of(protocol), sink);
+        if (connections.putIfAbsent(connectionId, c) != null) {
+            throw new BackplaneException("Connection '" + connectionId + "' is already registered on hub " + name
+                    + ": connection ids must be unique; close the old registration first");
+        }
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        ready.add(connectionChannels.add(connectionId, connectionId));
+        if (userId != null) {
+            ready.add(userChannels.add(userId, connectionId));
+        }
+        try {
+            all(ready).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            c.close();
+            throw new BackplaneException("Could not subscribe connection '" + connectionId + "' on Redis: " + e, e);
+        }
+        return c;
+    }
+
+    @Override
+    public List<Presence> presence(String group) {
+        return presence.list(requireText(group, "group"));
+    }
+
+    private void renewPresence() {
+        try {
+            List<PresenceStore.Entry> entries = new ArrayList<>();
+            for (Connection c : connections.values()) {
+                for (String g : c.groups) {
+                    entries.add(new PresenceStore.Entry(g, c.userId, c.id));
+                }
+            }
+            presence.renew(entries);
+        } catch (RuntimeException e) {
+            log.warn("Presence heartbeat of hub {} failed: {}", name, e.toString());
+        }
+    }
+
+    int connectionCount() {
+        return connections.size();
+    }
+
+    /** Unsubscribes everything and fails what is still pending. */
+    public void close() {
+        heartbeat.cancel(false);
+        new ArrayList<>(connections.values()).forEach(Connection::close);
+        BackplaneException closed = new BackplaneException("The backplane was closed");
+        pendingAcks.values().forEach(f -> f.completeExceptionally(closed));
+        pendingResults.values().forEach(p -> p.future().completeExceptionally(closed));
+        for (RTopic t : serverTopics) {
+            try {
+                t.removeAllListeners();
+            } catch (RuntimeException e) {
+                log.debug("Could not unsubscribe {}: {}", t.getChannelNames(), e.toString());
+            }
+        }
+        connectionChannels.clear();
+        groupChannels.clear();
+        userChannels.clear();
+    }
+
+    private final class Connection implements LocalConnection {
+        final String id;
+        final String userId;
+        final HubProtocol protocol;
+        final ConnectionSink sink;
+        final Set<String> groups = ConcurrentHashMap.newKeySet();
+        /** Invocations from other servers awaiting this client's result: invocation id to return channel. */
+        final Map<String, String> owedResults = new ConcurrentHashMap<>();
+        final AtomicBoolean closed = new AtomicBoolean();
+
+        Connection(String id, String userId, HubProtocol protocol, ConnectionSink sink) {
+            this.id = id;
+            this.userId = userId;
+            this.protocol = protocol;
+            this.sink = sink;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public String userId() {
+            return userId;
+        }
+
+        @Override
+        public String protocol() {
+            return protocol.wireName();
+        }
+
+        @Override
+        public Set<String> groups() {
+            return Set.copyOf(groups);
+        }
+
+        @Override
+        public void complete(String invocationId, Object result) {
+            answer(invocationId, result, null);
+        }
+
+        @Override
+        public void fail(String invocationId, String error) {
+            answer(invocationId, null, requireText(error, "error"));
+        }
+
+        private void answer(String invocationId, Object result, String error) {
+            String returnChannel = owedResults.remove(invocationId);
+            if (returnChannel != null) {
+                byte[] frame = protocol.completion(invocationId, result, error);
+                publish(Kind.COMPLETION, returnChannel,
+                        WireFormat.writeCompletion(new WireFormat.Completion(protocol.wireName(), frame)));
+                return;
+            }
+            PendingResult local = pendingResults.get(invocationId);
+            if (local == null || !local.connectionId().equals(id)) {
+                throw new BackplaneException("No invocation '" + invocationId + "' awaits a result from connection '"
+                        + id + "' (answered already, timed out, or never sent to it)");
+            }
+            finishResult(invocationId, error == null ? HubProtocol.JSON_MAPPER.valueToTree(result) : null,
+                    error == null ? null : clientError(error));
+        }
+
+        @Override
+        public void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            connections.remove(id, this);
+            for (String g : List.copyOf(groups)) {
+                applyGroupAction(this, g, WireFormat.GROUP_REMOVE);
+            }
+            connectionChannels.remove(id, id);
+            if (userId != null) {
+                userChannels.remove(userId, id);
+            }
+            owedResults.keySet().forEach(invocationId -> answer(invocationId, null, "Connection disconnected."));
+            pendingResults.forEach((invocationId, p) -> {
+                if (p.connectionId().equals(id)) {
+                    finishResult(invocationId, null, clientError("Connection disconnected."));
+                }
+            });
+        }
+    }
+
+    // ---- helpers
+
+    private RTopic topic(String channel) {
+        return client.getTopic(channel, ByteArrayCodec.INSTANCE);
+    }
+
+    private String channel(String suffix) {
+        return config.channelPrefix() + name + ":" + suffix;
+    }
+
+    private String ackChannel(String server) {
+        return channel("internal:ack:" + server);
+    }
+
+    private String returnChannel(String server) {
+        return channel("internal:return:" + server);
+    }
+
+    private static String kindName(Kind kind) {
+        return kind.name().toLowerCase().replace('_', ' ');
+    }
+
+    private static CompletableFuture<Void> all(List<CompletableFuture<Void>> futures) {
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+    }
+
+    static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+
+    /** 22 characters: 16 random bytes in base64 without padding, as SignalR's invocation ids. */
+    static String newInvocationId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String requireText(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new BackplaneException(what + " is empty: pass a non-blank " + what);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,169 @@
+package io.spaghetti.sdk.backplane.internal;
+
+import io.spaghetti.sdk.backplane.BackplaneException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
+
+/**
+ * The Redis messages of ASP.NET Core SignalR's Redis backplane (RedisProtocol), in MessagePack's
+ * smallest forms, which msgpack-core writes by default. Readers require the minimum item count
+ * and ignore extra items, as the .NET reader does.
+ */
+public final class WireFormat {
+    public static final int GROUP_ADD = 1;
+    public static final int GROUP_REMOVE = 2;
+
+    private WireFormat() {
+    }
+
+    /**
+     * @param frames         protocol name to complete hub-protocol frame, in the configured order
+     * @param invocationId   set, with {@code returnChannel}, only when the sender awaits a client result
+     */
+    public record Invocation(List<String> excluded, Map<String, byte[]> frames, String invocationId,
+            String returnChannel) {
+        public Invocation {
+            excluded = List.copyOf(excluded);
+            frames = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(frames));
+        }
+    }
+
+    public record GroupCommand(int id, String serverName, int action, String group, String connectionId) {
+    }
+
+    public record Completion(String protocol, byte[] frame) {
+    }
+
+    public static byte[] writeInvocation(Invocation m) {
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            boolean wantsResult = m.invocationId() != null;
+            p.packArrayHeader(wantsResult ? 4 : 2);
+            p.packArrayHeader(m.excluded().size());
+            for (String id : m.excluded()) {
+                p.packString(id);
+            }
+            p.packMapHeader(m.frames().size());
+            for (Map.Entry<String, byte[]> e : m.frames().entrySet()) {
+                p.packString(e.getKey());
+                p.packBinaryHeader(e.getValue().length);
+                p.writePayload(e.getValue());
+            }
+            if (wantsResult) {
+                p.packString(m.invocationId());
+                p.packString(m.returnChannel());
+            }
+            return p.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Invocation readInvocation(byte[] bytes) {
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
+            int items = atLeast(u.unpackArrayHeader(), 2, "invocation");
+            int n = u.unpackArrayHeader();
+            List<String> excluded = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                excluded.add(u.unpackString());
+            }
+            int protocols = u.unpackMapHeader();
+            Map<String, byte[]> frames = new LinkedHashMap<>();
+            for (int i = 0; i < protocols; i++) {
+                String name = u.unpackString();
+                frames.put(name, u.readPayload(u.unpackBinaryHeader()));
+            }
+            String invocationId = null;
+            String returnChannel = null;
+            if (items >= 4) {
+                invocationId = u.unpackString();
+                returnChannel = u.unpackString();
+            }
+            return new Invocation(excluded, frames, invocationId, returnChannel);
+        } catch (IOException | MessagePackException | IllegalArgumentException e) {
+            throw malformed("invocation", e);
+        }
+    }
+
+    public static byte[] writeGroupCommand(GroupCommand c) {
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            p.packArrayHeader(5);
+            p.packInt(c.id());
+            p.packString(c.serverName());
+            p.packInt(c.action());
+            p.packString(c.group());
+            p.packString(c.connectionId());
+            return p.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static GroupCommand readGroupCommand(byte[] bytes) {
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
+            atLeast(u.unpackArrayHeader(), 5, "group command");
+            return new GroupCommand(u.unpackInt(), u.unpackString(), u.unpackInt(), u.unpackString(),
+                    u.unpackString());
+        } catch (IOException | MessagePackException e) {
+            throw malformed("group command", e);
+        }
+    }
+
+    public static byte[] writeAck(int id) {
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            p.packArrayHeader(1);
+            p.packInt(id);
+            return p.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int readAck(byte[] bytes) {
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
+            atLeast(u.unpackArrayHeader(), 1, "ack");
+            return u.unpackInt();
+        } catch (IOException | MessagePackException e) {
+            throw malformed("ack", e);
+        }
+    }
+
+    public static byte[] writeCompletion(Completion c) {
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            p.packArrayHeader(2);
+            p.packString(c.protocol());
+            p.packBinaryHeader(c.frame().length);
+            p.writePayload(c.frame());
+            return p.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Completion readCompletion(byte[] bytes) {
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
+            atLeast(u.unpackArrayHeader(), 2, "completion");
+            String protocol = u.unpackString();
+            return new Completion(protocol, u.readPayload(u.unpackBinaryHeader()));
+        } catch (IOException | MessagePackException e) {
+            throw malformed("completion", e);
+        }
+    }
+
+    private static int atLeast(int items, int minimum, String what) {
+        if (items < minimum) {
+            throw new BackplaneException("Insufficient items in " + what + " array: " + items + " of " + minimum);
+        }
+        return items;
+    }
+
+    private static BackplaneException malformed(String what, Exception e) {
+        return new BackplaneException("Malformed backplane " + what + " message: " + e.getMessage(), e);
+    }
+}
