@@ -200,7 +200,7 @@ class WireFormatTest {
                 WireFormat.writeGroupCommand(new GroupCommand(9, "s", 1, "g", "c")), WireFormat.writeAck(3),
                 WireFormat.writeCompletion(new Completion("json", HubProtocol.JSON.completion("i", 1, null))),
                 jsonFrame(), messagePackFrame());
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 5_000; i++) {
             byte[] input;
             if (i % 2 == 0) {
                 input = new byte[random.nextInt(64)];

@@ -9,9 +9,7 @@ import io.spaghetti.sdk.core.Sdk;
 import io.spaghetti.sdk.core.config.SdkConfig;
 import io.spaghetti.sdk.core.redis.RedisConfig;
 import io.spaghetti.sdk.core.redis.RedisModule;
-import io.spaghetti.sdk.core.testing.StackEnv;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.spaghetti.sdk.core.testing.SentinelStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,17 +32,11 @@ class TieredCacheFailoverIT {
     @Test
     void sentinelMasterKilledUnderLoad() throws Exception {
         String namespace = "failover" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> sentinels = List.of(StackEnv.require("STACK_REDIS_SENTINEL_ADDRESSES").split(","));
-        String masterName = StackEnv.require("STACK_REDIS_SENTINEL_MASTER");
-        Path stackDir = Path.of(StackEnv.require("STACK_REDIS_SENTINEL_DIR"));
-        try (Sdk a = start(namespace, sentinels, masterName); Sdk b = start(namespace, sentinels, masterName)) {
+        SentinelStack stack = new SentinelStack();
+        try (Sdk a = start(namespace, stack); Sdk b = start(namespace, stack)) {
             TieredCache<Doc> ca = a.cache().cache("docs", Doc.class);
             TieredCache<Doc> cb = b.cache().cache("docs", Doc.class);
             assertThat(a.health().status()).isEqualTo(HealthStatus.UP);
-
-            int masterPort = masterPort(sentinels.get(0), masterName);
-            Path nodeDir = stackDir.resolve(masterPort == 16390 ? "master" : "replica-" + masterPort);
-            long pid = Long.parseLong(Files.readString(nodeDir.resolve("redis.pid")).trim());
 
             AtomicLong exceptions = new AtomicLong();
             AtomicLong ops = new AtomicLong();
@@ -72,7 +64,7 @@ class TieredCacheFailoverIT {
             Thread.sleep(1000);
             double clearsBefore = counter(a, "cache.l1.clears");
             long killedAt = System.nanoTime();
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            stack.killMaster();
 
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(() -> a.health().module("cache").status() == HealthStatus.DEGRADED);
@@ -95,44 +87,20 @@ class TieredCacheFailoverIT {
             cb.put("after", new Doc("after", 2));
             await().atMost(Duration.ofSeconds(5)).until(() -> ca.get("after", k -> new Doc(k, -1)).version() == 2);
         } finally {
-            restartAsReplica(stackDir, sentinels.get(0), masterName);
+            stack.restartStoppedNodes();
         }
     }
 
-    private static Sdk start(String namespace, List<String> sentinels, String masterName) {
+    private static Sdk start(String namespace, SentinelStack stack) {
         SdkConfig base = SdkConfig.loader().yaml("t", "cache:\n  namespace: " + namespace + "\n")
                 .environment(Map.of()).systemProperties(new Properties()).load();
-        RedisConfig rc = base.redis().toBuilder().mode(RedisConfig.Mode.SENTINEL).addresses(sentinels)
-                .masterName(masterName).build();
+        RedisConfig rc = base.redis().toBuilder().mode(RedisConfig.Mode.SENTINEL).addresses(stack.sentinels())
+                .masterName(stack.masterName()).build();
         return Sdk.builder().config(base.with(RedisConfig.SECTION, rc)).meterRegistry(new SimpleMeterRegistry())
                 .modules(List.of(new RedisModule(), new CacheModule())).build();
     }
 
     private static double counter(Sdk sdk, String name) {
         return sdk.meterRegistry().get(name).tags("cache", "docs").counter().count();
-    }
-
-    private static int masterPort(String sentinel, String masterName) throws Exception {
-        String[] hp = sentinel.split(":");
-        Process p = new ProcessBuilder("redis-cli", "-h", hp[0], "-p", hp[1], "SENTINEL", "get-master-addr-by-name",
-                masterName).start();
-        List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
-        p.waitFor();
-        return Integer.parseInt(lines.get(1).trim());
-    }
-
-    /** Brings every stopped data node back; sentinel turns the old master into a replica. */
-    private static void restartAsReplica(Path stackDir, String sentinel, String masterName) throws Exception {
-        try (var dirs = Files.list(stackDir)) {
-            for (Path dir : dirs.filter(d -> Files.exists(d.resolve("redis.conf"))).toList()) {
-                Path pidFile = dir.resolve("redis.pid");
-                boolean alive = Files.exists(pidFile) && ProcessHandle.of(Long.parseLong(Files.readString(pidFile)
-                        .trim())).map(ProcessHandle::isAlive).orElse(false);
-                if (!alive) {
-                    new ProcessBuilder("redis-server", dir.resolve("redis.conf").toString()).inheritIO().start()
-                            .waitFor();
-                }
-            }
-        }
     }
 }

@@ -1,0 +1,291 @@
+package io.spaghetti.sdk.backplane;
+
+import static io.spaghetti.sdk.backplane.TestHubs.hub;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spaghetti.sdk.backplane.TestHubs.Inbox;
+import io.spaghetti.sdk.backplane.internal.HubProtocol;
+import io.spaghetti.sdk.backplane.internal.WireFormat;
+import io.spaghetti.sdk.core.Sdk;
+import io.spaghetti.sdk.core.redis.RedisConfig;
+import io.spaghetti.sdk.core.redis.RedisModule;
+import io.spaghetti.sdk.core.testing.StackEnv;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.redisson.api.RTopic;
+import org.redisson.client.codec.ByteArrayCodec;
+
+/** Two or more SDK instances (separate Redisson clients) sharing the stack's real Redis. */
+class BackplaneIT {
+    private final String prefix = "it" + UUID.randomUUID().toString().substring(0, 8);
+    private final String yaml = "channelPrefix: " + prefix + "\nprotocols: [json, messagepack]\ngroupAckTimeout: 2s\n"
+            + "clientResultTimeout: 3s\npresence:\n  heartbeat: 500ms\n  ttl: 2s\n";
+    private final TestHubs hubs = new TestHubs(yaml, TestHubs::standalone);
+
+    @AfterEach
+    void close() {
+        hubs.close();
+    }
+
+    @Test
+    void sendToAllReachesEveryServerAndHonoursExclusions() throws Exception {
+        Sdk a = hubs.instance();
+        Sdk b = hubs.instance();
+        Inbox c1 = new Inbox();
+        Inbox c2 = new Inbox();
+        Inbox c3 = new Inbox();
+        hub(a).register("c1", "u1", "json", c1);
+        hub(b).register("c2", "u2", "messagepack", c2);
+        hub(b).register("c3", "u3", "json", c3);
+
+        hub(a).sendAllExcept(List.of("c3"), "Note", "hi", 1).get(5, TimeUnit.SECONDS);
+        hub(a).sendAll("Marker").get(5, TimeUnit.SECONDS);
+
+        HubInvocation atC1 = c1.nextIs("Note");
+        assertThat(atC1.arguments()).extracting(JsonNode::asText).containsExactly("hi", "1");
+        assertThat(c2.nextIs("Note").arguments().get(0).asText()).isEqualTo("hi");
+        c3.nextIs("Marker");
+        assertThat(counter(b, "backplane.messages.received", "kind", "all")).isEqualTo(2);
+        assertThat(counter(a, "backplane.messages.sent", "kind", "all")).isEqualTo(2);
+        await().untilAsserted(() -> assertThat(a.meterRegistry().get("backplane.delivery.latency").timer().count())
+                .isEqualTo(2));
+    }
+
+    @Test
+    void remoteGroupAddIsAcknowledgedAndGroupSendsReachOnlyMembers() throws Exception {
+        Sdk a = hubs.instance();
+        Sdk b = hubs.instance();
+        Inbox member = new Inbox();
+        Inbox other = new Inbox();
+        Inbox localMember = new Inbox();
+        hub(b).register("m1", "u1", "json", member);
+        hub(b).register("o1", "u2", "json", other);
+        hub(a).register("m2", "u3", "json", localMember);
+
+        hub(a).addToGroup("m1", "doc-1").get(5, TimeUnit.SECONDS);
+        hub(a).addToGroup("m2", "doc-1").get(5, TimeUnit.SECONDS);
+        assertThat(a.meterRegistry().get("backplane.group.ack.duration").timer().count()).isEqualTo(1);
+
+        hub(b).sendGroup("doc-1", "Edit", Map.of("op", "insert")).get(5, TimeUnit.SECONDS);
+        assertThat(member.nextIs("Edit").arguments().get(0).get("op").asText()).isEqualTo("insert");
+        localMember.nextIs("Edit");
+
+        hub(b).sendGroupExcept("doc-1", List.of("m1"), "NotForM1").get(5, TimeUnit.SECONDS);
+        hub(a).sendGroups(List.of("doc-1", "doc-2"), "Both").get(5, TimeUnit.SECONDS);
+        localMember.nextIs("NotForM1");
+        member.nextIs("Both");
+
+        hub(a).removeFromGroup("m1", "doc-1").get(5, TimeUnit.SECONDS);
+        hub(a).sendGroup("doc-1", "AfterRemove").get(5, TimeUnit.SECONDS);
+        localMember.nextIs("Both");
+        localMember.nextIs("AfterRemove");
+        hub(a).sendAll("Marker").get(5, TimeUnit.SECONDS);
+        member.nextIs("Marker");
+        other.nextIs("Marker");
+    }
+
+    @Test
+    void groupAckTimesOutWhenNoServerHoldsTheConnection() {
+        Sdk a = hubs.instance();
+        hubs.instance();
+        assertThatThrownBy(() -> hub(a).addToGroup("gone", "doc-1").get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(BackplaneException.class)
+                .hasMessageContaining("No server acknowledged adding connection 'gone' to group 'doc-1' within PT2S");
+        assertThat(counter(a, "backplane.group.ack.timeouts")).isEqualTo(1);
+    }
+
+    @Test
+    void userAndConnectionSendsReachTheirConnectionsOnAnyServer() throws Exception {
+        Sdk a = hubs.instance();
+        Sdk b = hubs.instance();
+        Inbox u1OnA = new Inbox();
+        Inbox u1OnB = new Inbox();
+        Inbox u2 = new Inbox();
+        hub(a).register("a1", "u1", "json", u1OnA);
+        hub(b).register("b1", "u1", "messagepack", u1OnB);
+        hub(b).register("b2", "u2", "json", u2);
+
+        hub(a).sendUser("u1", "ForU1").get(5, TimeUnit.SECONDS);
+        u1OnA.nextIs("ForU1");
+        u1OnB.nextIs("ForU1");
+        hub(a).sendUsers(List.of("u1", "u2"), "ForBoth").get(5, TimeUnit.SECONDS);
+        u2.nextIs("ForBoth");
+
+        hub(a).sendConnection("b2", "Direct", 7).get(5, TimeUnit.SECONDS);
+        assertThat(u2.nextIs("Direct").arguments().get(0).asInt()).isEqualTo(7);
+        hub(a).sendConnections(List.of("a1", "b1"), "Both").get(5, TimeUnit.SECONDS);
+        u1OnA.nextIs("ForBoth");
+        u1OnA.nextIs("Both");
+        u1OnB.nextIs("ForBoth");
+        u1OnB.nextIs("Both");
+
+        hub(a).sendConnection("nobody", "Lost").get(5, TimeUnit.SECONDS);
+        assertThat(counter(a, "backplane.messages.undelivered", "reason", "no_receiver")).isEqualTo(1);
+    }
+
+    @Test
+    void clientResultsRoundTripAcrossServers() throws Exception {
+        Sdk a = hubs.instance();
+        Sdk b = hubs.instance();
+        AtomicReference<LocalConnection> ref = new AtomicReference<>();
+        ref.set(hub(b).register("calc", "u1", "messagepack", frame -> {
+            HubInvocation inv = frame.invocation();
+            if (inv.target().equals("Double")) {
+                ref.get().complete(inv.invocationId(), inv.arguments().get(0).asInt() * 2);
+            } else if (inv.target().equals("Fail")) {
+                ref.get().fail(inv.invocationId(), "no such method");
+            }
+        }));
+
+        assertThat(hub(a).invokeConnection("calc", "Double", 21).get(5, TimeUnit.SECONDS).asInt()).isEqualTo(42);
+        assertThat(hub(b).invokeConnection("calc", "Double", 5).get(5, TimeUnit.SECONDS).asInt()).isEqualTo(10);
+        assertThatThrownBy(() -> hub(a).invokeConnection("calc", "Fail").get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(BackplaneException.class).hasMessageContaining("no such method");
+        assertThatThrownBy(() -> hub(a).invokeConnection("nobody", "Double", 1).get(5, TimeUnit.SECONDS))
+                .cause().hasMessage("Connection 'nobody' does not exist.");
+
+        var pending = hub(a).invokeConnection("calc", "Wait");
+        await().until(() -> counter(b, "backplane.messages.received", "kind", "connection") >= 3);
+        ref.get().close();
+        assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS)).cause().hasMessageContaining("Connection disconnected.");
+        assertThat(counter(a, "backplane.client.results", "outcome", "success")).isEqualTo(1);
+        assertThat(counter(a, "backplane.client.results", "outcome", "error")).isEqualTo(3);
+    }
+
+    @Test
+    void presenceDisappearsWhenAServerIsKilled() throws Exception {
+        Sdk a = hubs.instance();
+        hub(a).register("local-1", "alice", "json", new Inbox());
+        hub(a).addToGroup("local-1", "doc-p").get(5, TimeUnit.SECONDS);
+        Process child = startChild("child-1", "bob", "doc-p");
+        try {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hub(a).presence("doc-p"))
+                    .extracting(Presence::userId).containsExactlyInAnyOrder("alice", "bob"));
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            long killed = System.nanoTime();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hub(a).presence("doc-p"))
+                    .extracting(Presence::userId).containsExactly("alice"));
+            System.out.printf("presence: a SIGKILLed server's connection vanished %d ms after the kill (ttl 2s)%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+        } finally {
+            child.destroyForcibly();
+        }
+        assertThat(a.meterRegistry().get("backplane.collaborators.active").gauge().value()).isEqualTo(1);
+    }
+
+    /** A .NET server with the same ChannelPrefix sees the SDK's messages on its literal channels, and vice versa. */
+    @Test
+    void channelPrefixIsWrittenInFrontOfEveryChannelName() throws Exception {
+        Sdk a = hubs.instance();
+        Inbox c = new Inbox();
+        hub(a).register("c1", null, "json", c);
+        hub(a).addToGroup("c1", "room").get(5, TimeUnit.SECONDS);
+        var raw = a.module(RedisModule.class).client();
+        BlockingQueue<byte[]> seen = new LinkedBlockingQueue<>();
+        RTopic all = raw.getTopic(prefix + TestHubs.HUB + ":all", ByteArrayCodec.INSTANCE);
+        int listener = all.addListener(byte[].class, (ch, msg) -> seen.add(msg));
+        try {
+            hub(a).sendAll("Hello", "x").get(5, TimeUnit.SECONDS);
+            WireFormat.Invocation inv = WireFormat.readInvocation(seen.poll(5, TimeUnit.SECONDS));
+            assertThat(inv.frames().keySet()).containsExactly("json", "messagepack");
+            c.nextIs("Hello");
+
+            byte[] dotnetFrame = "{\"type\":1,\"target\":\"FromDotNet\",\"arguments\":[\"y\"]}\u001e".getBytes();
+            long receivers = raw.getTopic(prefix + TestHubs.HUB + ":group:room", ByteArrayCodec.INSTANCE)
+                    .publish(WireFormat.writeInvocation(new WireFormat.Invocation(List.of(), Map.of("json", dotnetFrame),
+                            null, null)));
+            assertThat(receivers).isEqualTo(1);
+            assertThat(c.nextIs("FromDotNet").arguments().get(0).asText()).isEqualTo("y");
+        } finally {
+            all.removeListener(listener);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cluster", "sentinel"})
+    void worksOnClusterAndSentinel(String mode) throws Exception {
+        UnaryOperator<RedisConfig.Builder> redis = mode.equals("cluster") ? TestHubs::cluster : TestHubs::sentinel;
+        try (TestHubs topology = new TestHubs(yaml, redis)) {
+            Sdk a = topology.instance();
+            Sdk b = topology.instance();
+            Inbox onB = new Inbox();
+            hub(b).register("c-" + mode, "u-" + mode, "json", onB);
+            hub(a).addToGroup("c-" + mode, "g").get(5, TimeUnit.SECONDS);
+            hub(a).sendGroup("g", "G").get(5, TimeUnit.SECONDS);
+            onB.nextIs("G");
+            hub(a).sendUser("u-" + mode, "U").get(5, TimeUnit.SECONDS);
+            onB.nextIs("U");
+            assertThat(hub(a).presence("g")).extracting(Presence::connectionId).containsExactly("c-" + mode);
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithTheFix() {
+        Sdk a = hubs.instance();
+        hub(a).register("dup", null, "json", new Inbox());
+        assertThatThrownBy(() -> hub(a).register("dup", null, "json", new Inbox()))
+                .isInstanceOf(BackplaneException.class).hasMessageContaining("already registered");
+        assertThatThrownBy(() -> hub(a).register("x", null, "xml", new Inbox()))
+                .isInstanceOf(BackplaneException.class).hasMessageContaining("use json or messagepack");
+        assertThatThrownBy(() -> hub(a).sendGroup(" ", "T")).hasMessageContaining("group is empty");
+        assertThatThrownBy(() -> hub(a).sendAll("T", new Object() {
+            @SuppressWarnings("unused")
+            public Object getSelf() {
+                return this;
+            }
+        })).isInstanceOf(BackplaneException.class).hasMessageContaining("Cannot serialize");
+    }
+
+    private Process startChild(String connectionId, String userId, String group) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                PresenceChild.class.getName(), prefix, connectionId, userId, group).redirectErrorStream(true);
+        pb.environment().put("CHILD_REDIS_ADDRESS", StackEnv.require("STACK_REDIS_ADDRESS"));
+        pb.environment().put("CHILD_REDIS_PASSWORD", StackEnv.require("STACK_REDIS_PASSWORD"));
+        Process p = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("READY")) {
+            // start-up logs
+        }
+        assertThat(line).as("child server start-up").isEqualTo("READY");
+        return p;
+    }
+
+    private static double counter(Sdk sdk, String name, String... tags) {
+        return sdk.meterRegistry().get(name).tags(tags).counter().count();
+    }
+
+    /** A second server in its own process, so the test can SIGKILL it. */
+    public static final class PresenceChild {
+        public static void main(String[] args) throws Exception {
+            String yaml = "channelPrefix: " + args[0] + "\npresence:\n  heartbeat: 500ms\n  ttl: 2s\n";
+            Sdk sdk = TestHubs.start(yaml, b -> b.addresses(List.of(System.getenv("CHILD_REDIS_ADDRESS")))
+                    .password(io.spaghetti.sdk.core.config.Secret.ofValue(System.getenv("CHILD_REDIS_PASSWORD"))));
+            HubContext hub = hub(sdk);
+            hub.register(args[1], args[2], "json", frame -> { });
+            hub.addToGroup(args[1], args[3]).get(5, TimeUnit.SECONDS);
+            System.out.println("READY");
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+}
