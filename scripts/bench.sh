@@ -2,6 +2,7 @@
 # Benchmarks against the local stack, each side by side with the bare library in one run:
 #   scripts/bench.sh [JMH options, e.g. a regex]   JMH: cache hits (Redis) and flag evaluation
 #   scripts/bench.sh search [docs] [queries]        benchmark program: bulk indexing and queries (Elasticsearch)
+#   scripts/bench.sh backplane [connections] [groups] [messages] [paced msg/s]   group fan-out (Redis)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -14,6 +15,13 @@ if [ "${1:-}" = search ]; then
   export SPAGHETTI_SEARCH_HOSTS="$STACK_ES_HOSTS" SPAGHETTI_SEARCH_CA_FILE="$STACK_ES_CA_FILE"
   export SPAGHETTI_SEARCH_USERNAME="$STACK_ES_APP_USER" SPAGHETTI_SEARCH_PASSWORD="env:STACK_ES_APP_PASSWORD"
   exec java -cp benchmarks/target/benchmarks.jar io.spaghetti.benchmarks.SearchBench "$@"
+fi
+if [ "${1:-}" = backplane ]; then
+  shift
+  scripts/stack.sh up redis
+  set -a; . .stack/stack.env; set +a
+  export SPAGHETTI_REDIS_ADDRESSES="$STACK_REDIS_ADDRESS" SPAGHETTI_REDIS_PASSWORD="env:STACK_REDIS_PASSWORD"
+  exec java -Xmx4g -cp benchmarks/target/benchmarks.jar io.spaghetti.benchmarks.BackplaneBench "$@"
 fi
 scripts/stack.sh up redis
 set -a; . .stack/stack.env; set +a

@@ -3,6 +3,7 @@ package io.spaghetti.example;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spaghetti.sdk.backplane.BackplaneModule;
 import io.spaghetti.sdk.core.HealthReport;
 import io.spaghetti.sdk.core.HealthStatus;
 import io.spaghetti.sdk.core.Sdk;
@@ -33,6 +34,8 @@ import java.util.concurrent.Executors;
  * A small HTTP service built on the SDK: copy it to start a new service.
  * {@code GET /health} is the SDK health report, {@code GET /metrics} the Prometheus text,
  * {@code GET /documents/{id}} reads a document through the tiered cache,
+ * {@code POST /documents/{id}/notify} tells the document's collaborators on every server,
+ * {@code GET /documents/{id}/events?user=u} streams them (server-sent events), {@code GET /documents/{id}/presence} lists them,
  * {@code GET /flags?user=u&groups=g1,g2} shows each platform flag's evaluation details,
  * {@code POST /search/documents?tenant=t} indexes a document and {@code GET /search?tenant=t&q=...} searches a tenant.
  */
@@ -42,6 +45,7 @@ public final class ExampleService implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final TieredCache<Document> documents;
+    private final Collaboration collaboration;
 
     /** What the example serves; a real service would load it from its database. */
     public record Document(String id, String title) {
@@ -52,6 +56,7 @@ public final class ExampleService implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
         this.executor = Executors.newFixedThreadPool(4);
         this.documents = sdk.cache().cache("documents", Document.class);
+        this.collaboration = new Collaboration(sdk.module(BackplaneModule.class));
         sdk.aiMetrics().queueLength(() -> 0);
         server.setExecutor(executor);
         server.createContext("/health", this::health);
@@ -69,7 +74,7 @@ public final class ExampleService implements AutoCloseable {
         Sdk sdk = Sdk.bootstrap();
         ExampleService service = new ExampleService(sdk, port);
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "example-shutdown"));
-        System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics, /documents/{id}, /flags?user=u&groups=beta_users, /search?tenant=t&q=words)%n", service.port());
+        System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics, /documents/{id}, /documents/{id}/events, /flags?user=u&groups=beta_users, /search?tenant=t&q=words)%n", service.port());
     }
 
     public int port() {
@@ -83,11 +88,24 @@ public final class ExampleService implements AutoCloseable {
     }
 
     private void document(HttpExchange exchange) throws IOException {
-        String id = exchange.getRequestURI().getPath().substring("/documents/".length());
+        String[] path = exchange.getRequestURI().getPath().substring("/documents/".length()).split("/", 2);
+        String id = path[0];
         if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
             respond(exchange, 400, "text/plain", "document ids are 1 to 64 letters, digits, '-' or '_'\n");
             return;
         }
+        String action = path.length > 1 ? path[1] : "";
+        switch (action) {
+            case "" -> readDocument(exchange, id);
+            case "notify" -> collaboration.notify(exchange, id);
+            case "events" -> collaboration.events(exchange, id);
+            case "presence" -> collaboration.presence(exchange, id);
+            default -> respond(exchange, 404, "text/plain",
+                    "GET /documents/{id}, POST /documents/{id}/notify, GET /documents/{id}/events or /presence\n");
+        }
+    }
+
+    private void readDocument(HttpExchange exchange, String id) throws IOException {
         Document doc = documents.get(id, ExampleService::loadFromDatabase);
         respond(exchange, 200, "application/json", JSON.writeValueAsString(doc));
     }
@@ -164,7 +182,7 @@ public final class ExampleService implements AutoCloseable {
         return sdk.module(SearchModule.class).documents();
     }
 
-    private static Map<String, String> query(String raw) {
+    static Map<String, String> query(String raw) {
         Map<String, String> params = new LinkedHashMap<>();
         if (raw != null) {
             for (String pair : raw.split("&")) {
@@ -190,7 +208,7 @@ public final class ExampleService implements AutoCloseable {
         respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape());
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
@@ -201,6 +219,7 @@ public final class ExampleService implements AutoCloseable {
 
     @Override
     public void close() {
+        collaboration.close();
         server.stop(0);
         executor.shutdownNow();
         sdk.close();

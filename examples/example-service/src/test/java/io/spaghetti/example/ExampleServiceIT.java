@@ -73,6 +73,37 @@ class ExampleServiceIT {
             HttpResponse<String> health = get(service, "/health");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\" : \"UP\"").contains("\"status\" : \"DISABLED\"");
+            HttpResponse<String> events = get(service, "/documents/d1/presence");
+            assertThat(events.statusCode()).isEqualTo(503);
+            assertThat(events.body()).contains("redis.enabled is false");
+        }
+    }
+
+    /** Two instances: a stream on one receives a notification posted to the other, as curl would show. */
+    @Test
+    void aNotificationPostedToOneInstanceReachesAnEventStreamOnAnother() throws Exception {
+        try (ExampleService a = new ExampleService(Sdk.bootstrap(StackConfig.load()), 0);
+                ExampleService b = new ExampleService(Sdk.bootstrap(StackConfig.load()), 0)) {
+            String doc = "d" + System.nanoTime();
+            HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + b.port() + "/documents/" + doc + "/events?user=bob")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            assertThat(stream.statusCode()).isEqualTo(200);
+            java.util.Iterator<String> lines = stream.body().iterator();
+            assertThat(lines.next()).startsWith(": joined document:" + doc);
+            assertThat(get(a, "/documents/" + doc + "/presence").body()).contains("\"userId\":\"bob\"");
+
+            HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port()
+                    + "/documents/" + doc + "/notify?user=alice")).POST(HttpRequest.BodyPublishers.ofString("title changed"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(sent.statusCode()).isEqualTo(202);
+            String event = lines.next();
+            while (event.isEmpty()) {
+                event = lines.next();
+            }
+            assertThat(event).isEqualTo("event: DocumentChanged");
+            assertThat(lines.next()).isEqualTo("data: [{\"document\":\"" + doc + "\",\"by\":\"alice\",\"message\":\"title changed\"}]");
+            stream.body().close();
         }
     }
 }

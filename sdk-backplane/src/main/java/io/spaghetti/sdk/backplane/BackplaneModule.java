@@ -33,6 +33,7 @@ public final class BackplaneModule implements SdkModule {
     private volatile CircuitBreaker circuitBreaker;
     private volatile ScheduledExecutorService scheduler;
     private volatile MeterRegistry registry;
+    private volatile boolean withoutRedis;
 
     @Override
     public String name() {
@@ -52,6 +53,11 @@ public final class BackplaneModule implements SdkModule {
     @Override
     public void start(ModuleContext context) {
         BackplaneConfig c = context.config().section(BackplaneConfig.SECTION);
+        if (!context.config().redis().enabled()) {
+            // an embedded run with no Redis: nothing to connect, nothing to retry
+            withoutRedis = true;
+            return;
+        }
         RedisModule redis = context.module(RedisModule.class);
         RedissonClient shared = redis.client();
         RedisConfig redisConfig = context.config().redis();
@@ -70,6 +76,10 @@ public final class BackplaneModule implements SdkModule {
 
     /** The hub named {@code name} (a .NET hub's type full name), created and subscribed on first use. */
     public HubContext hub(String name) {
+        if (withoutRedis) {
+            throw new IllegalStateException("The backplane needs Redis and redis.enabled is false: enable Redis, or "
+                    + "set backplane.enabled: false in a service that does not use it");
+        }
         if (client == null) {
             throw new IllegalStateException("The backplane is not started: Redis has not been reached yet "
                     + "(module backplane is DEGRADED or DISABLED; see sdk.health())");
@@ -85,6 +95,9 @@ public final class BackplaneModule implements SdkModule {
 
     @Override
     public Health health() {
+        if (withoutRedis) {
+            return Health.disabled();
+        }
         if (client == null) {
             return Health.down("Redis not reached yet");
         }

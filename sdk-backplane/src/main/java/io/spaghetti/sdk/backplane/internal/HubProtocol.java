@@ -122,7 +122,7 @@ public enum HubProtocol {
     MESSAGEPACK("messagepack") {
         @Override
         public byte[] invocation(Map<String, String> headers, String invocationId, String target, List<?> args) {
-            try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            try (MessageBufferPacker p = WireFormat.packer()) {
                 p.packArrayHeader(6);
                 p.packInt(INVOCATION);
                 packHeaders(p, headers);
@@ -145,7 +145,7 @@ public enum HubProtocol {
 
         @Override
         public byte[] completion(String invocationId, Object result, String error) {
-            try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            try (MessageBufferPacker p = WireFormat.packer()) {
                 p.packArrayHeader(5);
                 p.packInt(COMPLETION);
                 packHeaders(p, Map.of());

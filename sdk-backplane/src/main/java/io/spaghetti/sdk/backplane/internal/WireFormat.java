@@ -20,7 +20,14 @@ public final class WireFormat {
     public static final int GROUP_ADD = 1;
     public static final int GROUP_REMOVE = 2;
 
+    /** Backplane messages are small: msgpack-core's default 8 KiB buffer per message costs more than the encoding. */
+    private static final MessagePack.PackerConfig PACKER = new MessagePack.PackerConfig().withBufferSize(512);
+
     private WireFormat() {
+    }
+
+    static MessageBufferPacker packer() {
+        return PACKER.newBufferPacker();
     }
 
     /**
@@ -42,7 +49,7 @@ public final class WireFormat {
     }
 
     public static byte[] writeInvocation(Invocation m) {
-        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+        try (MessageBufferPacker p = packer()) {
             boolean wantsResult = m.invocationId() != null;
             p.packArrayHeader(wantsResult ? 4 : 2);
             p.packArrayHeader(m.excluded().size());
@@ -77,7 +84,7 @@ public final class WireFormat {
             Map<String, byte[]> frames = new LinkedHashMap<>();
             for (int i = 0; i < protocols; i++) {
                 String name = u.unpackString();
-                frames.put(name, u.readPayload(u.unpackBinaryHeader()));
+                frames.put(name, u.readPayload(binaryLength(u, bytes)));
             }
             String invocationId = null;
             String returnChannel = null;
@@ -92,7 +99,7 @@ public final class WireFormat {
     }
 
     public static byte[] writeGroupCommand(GroupCommand c) {
-        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+        try (MessageBufferPacker p = packer()) {
             p.packArrayHeader(5);
             p.packInt(c.id());
             p.packString(c.serverName());
@@ -116,7 +123,7 @@ public final class WireFormat {
     }
 
     public static byte[] writeAck(int id) {
-        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+        try (MessageBufferPacker p = packer()) {
             p.packArrayHeader(1);
             p.packInt(id);
             return p.toByteArray();
@@ -135,7 +142,7 @@ public final class WireFormat {
     }
 
     public static byte[] writeCompletion(Completion c) {
-        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+        try (MessageBufferPacker p = packer()) {
             p.packArrayHeader(2);
             p.packString(c.protocol());
             p.packBinaryHeader(c.frame().length);
@@ -150,10 +157,20 @@ public final class WireFormat {
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
             atLeast(u.unpackArrayHeader(), 2, "completion");
             String protocol = u.unpackString();
-            return new Completion(protocol, u.readPayload(u.unpackBinaryHeader()));
+            return new Completion(protocol, u.readPayload(binaryLength(u, bytes)));
         } catch (IOException | MessagePackException e) {
             throw malformed("completion", e);
         }
+    }
+
+    /** A length larger than the message is a corrupt header: refuse it before allocating. */
+    private static int binaryLength(MessageUnpacker u, byte[] message) throws IOException {
+        int length = u.unpackBinaryHeader();
+        if (length < 0 || length > message.length) {
+            throw new BackplaneException("Malformed backplane message: binary item of " + Integer.toUnsignedString(length) + " bytes in a "
+                    + message.length + "-byte message");
+        }
+        return length;
     }
 
     private static int atLeast(int items, int minimum, String what) {
