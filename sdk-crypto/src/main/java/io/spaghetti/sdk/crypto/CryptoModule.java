@@ -1,11 +1,209 @@
 package io.spaghetti.sdk.crypto;
 
-import io.spaghetti.sdk.core.PlannedModule;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.spaghetti.sdk.core.Health;
+import io.spaghetti.sdk.core.ModuleContext;
+import io.spaghetti.sdk.core.SdkModule;
+import io.spaghetti.sdk.core.config.ConfigSection;
+import io.spaghetti.sdk.core.resilience.RemotePolicy;
+import io.spaghetti.sdk.crypto.internal.AesTokenProtector;
+import io.spaghetti.sdk.crypto.internal.AzureKeyVaultKekProvider;
+import io.spaghetti.sdk.crypto.internal.DataKeys;
+import io.spaghetti.sdk.crypto.internal.EnvelopeFieldEncryptor;
+import io.spaghetti.sdk.crypto.internal.JwsDocumentSigner;
+import io.spaghetti.sdk.crypto.internal.KekProvider;
+import io.spaghetti.sdk.crypto.internal.KeyOperations;
+import io.spaghetti.sdk.crypto.internal.KeyStoreKekProvider;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Module {@code crypto}: registered with the bootstrap; its capability is not built yet, so it is off by default. */
-public final class CryptoModule extends PlannedModule {
+/**
+ * Module {@code crypto}: field encryption, document signing, token protection and KEK rotation,
+ * with the KEK in Azure Key Vault, a PKCS#11 token or (development) a local PKCS#12 file.
+ */
+public final class CryptoModule implements SdkModule {
+    private static final Logger log = LoggerFactory.getLogger(CryptoModule.class);
+    private static final Set<String> PRODUCTION = Set.of("prod", "production", "prd");
+
+    private final Function<CryptoConfig, KekProvider> providerFactory;
+    private volatile CryptoConfig config;
+    private volatile KekProvider provider;
+    private volatile KeyOperations ops;
+    private volatile DataKeys dataKeys;
+    private volatile FieldEncryptor fields;
+    private volatile DocumentSigner signer;
+    private volatile TokenProtector tokens;
+    private volatile String signingVersion;
+    private volatile CircuitBreaker circuitBreaker;
+    private volatile ScheduledFuture<?> refresh;
+
+    /** For {@link java.util.ServiceLoader}: the provider named by {@code crypto.provider}. */
     public CryptoModule() {
-        super("crypto", Set.of(), CryptoConfig.SECTION);
+        this(null);
+    }
+
+    /** With a provider built by the caller from the config (tests, or a credential made elsewhere); null: from config. */
+    public CryptoModule(Function<CryptoConfig, KekProvider> providerFactory) {
+        this.providerFactory = providerFactory;
+    }
+
+    @Override
+    public String name() {
+        return "crypto";
+    }
+
+    @Override
+    public ConfigSection<CryptoConfig> configSection() {
+        return CryptoConfig.SECTION;
+    }
+
+    @Override
+    public void start(ModuleContext context) {
+        CryptoConfig c = context.config().section(CryptoConfig.SECTION);
+        String environment = context.config().service().environment();
+        if (c.provider() == CryptoConfig.Provider.LOCAL && environment != null
+                && PRODUCTION.contains(environment.toLowerCase())) {
+            log.warn("!!! crypto.provider is LOCAL in environment '{}': data keys are wrapped by a key in a local file, "
+                    + "not an HSM. Use azure_key_vault or pkcs11 in production. !!!", environment);
+        }
+        KekProvider p = providerFactory != null ? providerFactory.apply(c) : fromConfig(c, context);
+        try {
+            RemotePolicy policy = context.resilience().policy("key-vault", p::isTransient, p::retryAfter);
+            KeyOperations operations = new KeyOperations(p, policy, context.meterRegistry());
+            operations.run("ensure", c.kekName(), null, () -> {
+                p.ensureKey(c.kekName(), false);
+                return null;
+            });
+            operations.run("ensure", c.signingKeyName(), null, () -> {
+                p.ensureKey(c.signingKeyName(), true);
+                return null;
+            });
+            operations.run("rotation-policy", c.kekName(), null, () -> {
+                p.applyRotationPolicy(c.kekName());
+                return null;
+            });
+            DataKeys keys = new DataKeys(operations, c.kekName(), c.dataKeys(), context.meterRegistry());
+            keys.useKekVersion(operations.run("get-version", c.kekName(), null, () -> p.currentVersion(c.kekName())));
+            signingVersion = operations.run("get-version", c.signingKeyName(), null,
+                    () -> p.currentVersion(c.signingKeyName()));
+            fields = new EnvelopeFieldEncryptor(keys, p.formatId());
+            signer = new JwsDocumentSigner(operations, c.signingKeyName(), c.signatureAlgorithm(), () -> signingVersion);
+            tokens = c.tokenKey() == null ? null : new AesTokenProtector(Base64.getDecoder().decode(c.tokenKey().reveal()));
+            circuitBreaker = policy.circuitBreaker();
+            dataKeys = keys;
+            ops = operations;
+            provider = p;
+            config = c;
+            long every = c.kekRefresh().toMillis();
+            refresh = context.scheduler().scheduleWithFixedDelay(this::refreshQuietly, every, every,
+                    TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private static KekProvider fromConfig(CryptoConfig c, ModuleContext context) {
+        return switch (c.provider()) {
+            case AZURE_KEY_VAULT -> new AzureKeyVaultKekProvider(c.keyVault());
+            case PKCS11 -> KeyStoreKekProvider.pkcs11(c.pkcs11().library(), c.pkcs11().slotListIndex(),
+                    c.pkcs11().pin().reveal().toCharArray());
+            case LOCAL -> KeyStoreKekProvider.local(c.local().keystore() != null ? c.local().keystore()
+                    : Path.of(System.getProperty("java.io.tmpdir"), "spaghetti-crypto-"
+                            + context.config().service().name() + ".p12"), c.local().password().reveal().toCharArray());
+        };
+    }
+
+    public FieldEncryptor fields() {
+        return started(fields);
+    }
+
+    public DocumentSigner signer() {
+        return started(signer);
+    }
+
+    /** @throws CryptoException when {@code crypto.tokenKey} is not set */
+    public TokenProtector tokens() {
+        started(fields);
+        if (tokens == null) {
+            throw new CryptoException(CryptoException.Reason.NOT_CONFIGURED, "API token protection needs "
+                    + "crypto.tokenKey: set it to a reference to base64 of 32 random bytes (openssl rand -base64 32)");
+        }
+        return tokens;
+    }
+
+    public KeyManagement keys() {
+        started(fields);
+        return new KeyManagement() {
+            @Override
+            public String currentKekVersion() {
+                return dataKeys.kekVersion();
+            }
+
+            @Override
+            public String rotate() {
+                String version = ops.run("rotate", config.kekName(), null, () -> provider.rotate(config.kekName()));
+                dataKeys.useKekVersion(version);
+                return version;
+            }
+
+            @Override
+            public String refresh() {
+                String version = ops.run("get-version", config.kekName(), null,
+                        () -> provider.currentVersion(config.kekName()));
+                dataKeys.useKekVersion(version);
+                signingVersion = ops.run("get-version", config.signingKeyName(), null,
+                        () -> provider.currentVersion(config.signingKeyName()));
+                return version;
+            }
+        };
+    }
+
+    private void refreshQuietly() {
+        try {
+            keys().refresh();
+        } catch (RuntimeException e) {
+            log.warn("Could not read the current KEK version ({}); new data keys keep using {}", e.getMessage(),
+                    dataKeys.kekVersion());
+        }
+    }
+
+    private <T> T started(T part) {
+        if (part == null) {
+            throw new IllegalStateException("The crypto module is not started (crypto.enabled: false, or its key "
+                    + "provider was unreachable at start: see sdk.health())");
+        }
+        return part;
+    }
+
+    @Override
+    public Health health() {
+        if (provider == null) {
+            return Health.down("not started");
+        }
+        Map<String, Object> details = Map.of("provider", provider.name(), "kek", config.kekName(), "kekVersion",
+                dataKeys.kekVersion());
+        return circuitBreaker.getState() == CircuitBreaker.State.OPEN
+                ? Health.degraded("key service failing (circuit open); cached data keys still work").withDetails(details)
+                : Health.up(details);
+    }
+
+    @Override
+    public void close() {
+        ScheduledFuture<?> r = refresh;
+        if (r != null) {
+            r.cancel(false);
+        }
+        KekProvider p = provider;
+        if (p != null) {
+            p.close();
+        }
     }
 }

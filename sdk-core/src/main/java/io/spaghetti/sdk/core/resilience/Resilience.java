@@ -23,6 +23,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -60,11 +62,26 @@ public final class Resilience {
         return policies.computeIfAbsent(dependency, d -> create(d, recordAsFailure));
     }
 
+    /**
+     * Like {@link #policy(String, Predicate)}, and a retry waits at least what the server asked for:
+     * {@code serverRequestedDelay} reads it from the failure (e.g. HTTP Retry-After on a 429), or
+     * returns null when the failure names none.
+     */
+    public RemotePolicy policy(String dependency, Predicate<Throwable> recordAsFailure,
+            Function<Throwable, Duration> serverRequestedDelay) {
+        return policies.computeIfAbsent(dependency, d -> create(d, recordAsFailure, serverRequestedDelay));
+    }
+
     private RemotePolicy create(String dependency) {
         return create(dependency, t -> true);
     }
 
     private RemotePolicy create(String dependency, Predicate<Throwable> recordAsFailure) {
+        return create(dependency, recordAsFailure, t -> null);
+    }
+
+    private RemotePolicy create(String dependency, Predicate<Throwable> recordAsFailure,
+            Function<Throwable, Duration> serverRequestedDelay) {
         ResilienceConfig.Policy p = config.policyFor(dependency);
         ResilienceConfig.CircuitBreaker cb = p.circuitBreaker();
         CircuitBreaker breaker = circuitBreakers.circuitBreaker(dependency, CircuitBreakerConfig.custom()
@@ -79,10 +96,15 @@ public final class Resilience {
                 .recordException(recordAsFailure::test)
                 .build());
         ResilienceConfig.Retry r = p.retry();
+        IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(r.initialBackoff(), r.multiplier(),
+                r.maxBackoff());
         Retry retry = retries.retry(dependency, RetryConfig.custom()
                 .maxAttempts(r.maxAttempts())
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(r.initialBackoff(), r.multiplier(),
-                        r.maxBackoff()))
+                .intervalBiFunction((attempt, outcome) -> {
+                    long ours = backoff.apply(attempt);
+                    Duration asked = outcome.isLeft() ? serverRequestedDelay.apply(outcome.getLeft()) : null;
+                    return asked == null ? ours : Math.max(ours, asked.toMillis());
+                })
                 .retryOnException(t -> recordAsFailure.test(t) && !(t instanceof CallNotPermittedException)
                         && !(t instanceof BulkheadFullException))
                 .build());

@@ -1,0 +1,13 @@
+package io.spaghetti.sdk.crypto;
+
+/** Operations on the KEK, for ops tooling and batch jobs. */
+public interface KeyManagement {
+    /** The KEK version new data keys are wrapped with. */
+    String currentKekVersion();
+
+    /** Makes a new KEK version and uses it for new data keys at once; old values still decrypt. Returns the version. */
+    String rotate();
+
+    /** Reads the KEK's current version from the provider now (a rotation done elsewhere). */
+    String refresh();
+}

@@ -1,0 +1,100 @@
+package io.spaghetti.sdk.crypto.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spaghetti.sdk.crypto.CryptoConfig.SignatureAlgorithm;
+import io.spaghetti.sdk.crypto.CryptoException;
+import io.spaghetti.sdk.crypto.DocumentSigner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** JWS (detached payload) signatures by the provider's signing key; verification is local. */
+public final class JwsDocumentSigner implements DocumentSigner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
+
+    private final KeyOperations ops;
+    private final String keyName;
+    private final SignatureAlgorithm algorithm;
+    private final Supplier<String> currentVersion;
+    private final Map<String, PublicKey> publicKeys = new ConcurrentHashMap<>();
+
+    public JwsDocumentSigner(KeyOperations ops, String keyName, SignatureAlgorithm algorithm,
+            Supplier<String> currentVersion) {
+        this.ops = ops;
+        this.keyName = keyName;
+        this.algorithm = algorithm;
+        this.currentVersion = currentVersion;
+    }
+
+    @Override
+    public String sign(byte[] document) {
+        String version = currentVersion.get();
+        String header = B64.encodeToString(("{\"alg\":\"" + algorithm + "\",\"kid\":\"" + keyName + "/" + version + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        byte[] input = (header + "." + B64.encodeToString(document)).getBytes(StandardCharsets.US_ASCII);
+        byte[] signature = ops.run("sign", keyName, version,
+                () -> ops.provider().sign(keyName, version, algorithm, input));
+        return header + ".." + B64.encodeToString(signature);
+    }
+
+    @Override
+    public boolean verify(byte[] document, String jws) {
+        String[] parts = jws == null ? new String[0] : jws.split("\\.", -1);
+        if (parts.length != 3 || !parts[1].isEmpty()) {
+            throw malformed("it is not header..signature (a JWS with a detached payload)");
+        }
+        JsonNode header;
+        byte[] signature;
+        try {
+            header = JSON.readTree(B64_DECODER.decode(parts[0]));
+            signature = B64_DECODER.decode(parts[2]);
+        } catch (IOException | IllegalArgumentException e) {
+            throw malformed("its header or signature is not base64url JSON");
+        }
+        String alg = header.path("alg").asText();
+        String kid = header.path("kid").asText();
+        int slash = kid.lastIndexOf('/');
+        if (!alg.equals("PS256") && !alg.equals("RS256") || slash <= 0) {
+            throw malformed("alg must be PS256 or RS256 and kid name/version, got alg=" + alg + " kid=" + kid);
+        }
+        PublicKey key = publicKeys.computeIfAbsent(kid, k -> ops.run("get-public-key", kid.substring(0, slash),
+                kid.substring(slash + 1), () -> ops.provider().publicKey(kid.substring(0, slash), kid.substring(slash + 1))));
+        try {
+            Signature verifier = verifier(SignatureAlgorithm.valueOf(alg));
+            verifier.initVerify(key);
+            verifier.update((parts[0] + "." + B64.encodeToString(document)).getBytes(StandardCharsets.US_ASCII));
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** The JCA verifier for an algorithm (also used by local providers to sign). */
+    static Signature verifier(SignatureAlgorithm alg) throws GeneralSecurityException {
+        return verifier(alg, null);
+    }
+
+    static Signature verifier(SignatureAlgorithm alg, java.security.Provider provider) throws GeneralSecurityException {
+        if (alg == SignatureAlgorithm.RS256) {
+            return provider == null ? Signature.getInstance("SHA256withRSA") : Signature.getInstance("SHA256withRSA", provider);
+        }
+        Signature s = provider == null ? Signature.getInstance("RSASSA-PSS") : Signature.getInstance("RSASSA-PSS", provider);
+        s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+        return s;
+    }
+
+    private static CryptoException malformed(String why) {
+        return new CryptoException(CryptoException.Reason.MALFORMED, "Not a signature of this SDK: " + why);
+    }
+}

@@ -1,0 +1,88 @@
+package io.spaghetti.sdk.crypto.internal;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.spaghetti.sdk.core.resilience.RemotePolicy;
+import io.spaghetti.sdk.crypto.CryptoException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every key operation through the resilience policy, and records it: one audit event on
+ * the {@code io.spaghetti.sdk.crypto.audit} logger (names and versions only, never key material
+ * or data) and the {@code crypto.key.*} metrics.
+ */
+public final class KeyOperations {
+    static final Logger AUDIT = LoggerFactory.getLogger("io.spaghetti.sdk.crypto.audit");
+
+    private final KekProvider provider;
+    private final RemotePolicy policy;
+    private final MeterRegistry registry;
+    private final Counter authFailures;
+
+    public KeyOperations(KekProvider provider, RemotePolicy policy, MeterRegistry registry) {
+        this.provider = provider;
+        this.policy = policy;
+        this.registry = registry;
+        this.authFailures = Counter.builder("crypto.vault.auth.failures").tag("provider", provider.name())
+                .description("Key service answers 401/403 to the SDK's credentials").register(registry);
+    }
+
+    public KekProvider provider() {
+        return provider;
+    }
+
+    /** Runs {@code call} (retried and guarded by the circuit breaker), then audits it. */
+    public <T> T run(String operation, String keyName, String version, Supplier<T> call) {
+        long start = System.nanoTime();
+        try {
+            T result = policy.call(call);
+            record(operation, keyName, version, "success", start, null);
+            return result;
+        } catch (CallNotPermittedException open) {
+            CryptoException e = new CryptoException(CryptoException.Reason.VAULT_UNAVAILABLE, provider.name()
+                    + " is unavailable (circuit open after repeated failures): cannot " + operation + " key '" + keyName
+                    + "'. Values whose data key is cached still encrypt and decrypt; this operation needs the key "
+                    + "service. It is tried again after the circuit's wait.", open);
+            record(operation, keyName, version, "rejected", start, e);
+            throw e;
+        } catch (RuntimeException failure) {
+            CryptoException e = failure instanceof CryptoException ce ? ce
+                    : provider.translate(failure, operation, keyName);
+            if (e.reason() == CryptoException.Reason.VAULT_AUTH_FAILED) {
+                authFailures.increment();
+            }
+            record(operation, keyName, version, "failure", start, e);
+            throw e;
+        }
+    }
+
+    /** Records an event that made no provider call (e.g. a data-key cache miss decided locally). */
+    public void audit(String operation, String keyName, String version) {
+        record(operation, keyName, version, "success", System.nanoTime(), null);
+    }
+
+    private void record(String operation, String keyName, String version, String outcome, long start,
+            CryptoException error) {
+        long nanos = System.nanoTime() - start;
+        Counter.builder("crypto.key.operations").tag("operation", operation).tag("provider", provider.name())
+                .tag("outcome", outcome).description("Key operations by outcome").register(registry).increment();
+        Timer.builder("crypto.key.operation.duration").tag("operation", operation).tag("provider", provider.name())
+                .description("Key operations including retries").register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        var event = (error == null ? AUDIT.atInfo() : AUDIT.atWarn())
+                .addKeyValue("operation", operation)
+                .addKeyValue("provider", provider.name())
+                .addKeyValue("key", keyName)
+                .addKeyValue("version", version)
+                .addKeyValue("outcome", outcome)
+                .addKeyValue("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos));
+        if (error != null) {
+            event = event.addKeyValue("reason", error.reason());
+        }
+        event.log("key operation");
+    }
+}
