@@ -75,7 +75,8 @@ public final class CryptoModule implements SdkModule {
         }
         KekProvider p = providerFactory != null ? providerFactory.apply(c) : fromConfig(c, context);
         try {
-            RemotePolicy policy = context.resilience().policy("key-vault", p::isTransient, p::retryAfter);
+            RemotePolicy policy = context.resilience().policy("key-vault", p::isTransient, p::isOutage,
+                    p::retryAfter);
             KeyOperations operations = new KeyOperations(p, policy, context.meterRegistry());
             operations.run("ensure", c.kekName(), null, () -> {
                 p.ensureKey(c.kekName(), false);

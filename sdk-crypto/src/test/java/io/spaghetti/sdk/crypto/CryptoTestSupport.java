@@ -21,7 +21,12 @@ final class CryptoTestSupport {
     }
 
     static Sdk start(String cryptoYaml) {
-        SdkConfig config = SdkConfig.loader().yaml("t", "service:\n  name: crypto-test\ncrypto:\n" + cryptoYaml.indent(2))
+        return start(cryptoYaml, "");
+    }
+
+    static Sdk start(String cryptoYaml, String otherYaml) {
+        SdkConfig config = SdkConfig.loader().yaml("t", "service:\n  name: crypto-test\ncrypto:\n" + cryptoYaml.indent(2)
+                        + otherYaml)
                 .environment(Map.of()).systemProperties(new Properties()).load();
         return Sdk.builder().config(config).meterRegistry(new SimpleMeterRegistry())
                 .modules(List.of(new CryptoModule())).build();
@@ -36,7 +41,8 @@ final class CryptoTestSupport {
     }
 
     static double counter(Sdk sdk, String name, String... tags) {
-        return sdk.meterRegistry().find(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum();
+        return sdk.meterRegistry().find(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum()
+                + sdk.meterRegistry().find(name).tags(tags).functionCounters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     /**

@@ -63,13 +63,14 @@ public final class Resilience {
     }
 
     /**
-     * Like {@link #policy(String, Predicate)}, and a retry waits at least what the server asked for:
-     * {@code serverRequestedDelay} reads it from the failure (e.g. HTTP Retry-After on a 429), or
-     * returns null when the failure names none.
+     * For a service that throttles: failures matching {@code retryOn} are retried (e.g. 429 and 5xx),
+     * only those matching {@code recordAsFailure} count against the breaker (e.g. 5xx and no
+     * connection, not throttling), and a retry waits at least what the server asked for:
+     * {@code serverRequestedDelay} reads it from the failure (HTTP Retry-After), or returns null.
      */
-    public RemotePolicy policy(String dependency, Predicate<Throwable> recordAsFailure,
+    public RemotePolicy policy(String dependency, Predicate<Throwable> retryOn, Predicate<Throwable> recordAsFailure,
             Function<Throwable, Duration> serverRequestedDelay) {
-        return policies.computeIfAbsent(dependency, d -> create(d, recordAsFailure, serverRequestedDelay));
+        return policies.computeIfAbsent(dependency, d -> create(d, retryOn, recordAsFailure, serverRequestedDelay));
     }
 
     private RemotePolicy create(String dependency) {
@@ -77,10 +78,10 @@ public final class Resilience {
     }
 
     private RemotePolicy create(String dependency, Predicate<Throwable> recordAsFailure) {
-        return create(dependency, recordAsFailure, t -> null);
+        return create(dependency, recordAsFailure, recordAsFailure, t -> null);
     }
 
-    private RemotePolicy create(String dependency, Predicate<Throwable> recordAsFailure,
+    private RemotePolicy create(String dependency, Predicate<Throwable> retryOn, Predicate<Throwable> recordAsFailure,
             Function<Throwable, Duration> serverRequestedDelay) {
         ResilienceConfig.Policy p = config.policyFor(dependency);
         ResilienceConfig.CircuitBreaker cb = p.circuitBreaker();
@@ -105,7 +106,7 @@ public final class Resilience {
                     Duration asked = outcome.isLeft() ? serverRequestedDelay.apply(outcome.getLeft()) : null;
                     return asked == null ? ours : Math.max(ours, asked.toMillis());
                 })
-                .retryOnException(t -> recordAsFailure.test(t) && !(t instanceof CallNotPermittedException)
+                .retryOnException(t -> retryOn.test(t) && !(t instanceof CallNotPermittedException)
                         && !(t instanceof BulkheadFullException))
                 .build());
         TimeLimiter limiter = timeLimiters.timeLimiter(dependency, TimeLimiterConfig.custom()

@@ -72,6 +72,7 @@ public final class KeyVaultTestServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final AtomicLong faultsAnswered = new AtomicLong();
     private volatile Duration latency = Duration.ZERO;
     private volatile boolean rejectTokens;
     private volatile HttpsServer vault;
@@ -167,7 +168,7 @@ public final class KeyVaultTestServer implements AutoCloseable {
 
     /** The client ids managed-identity token requests named, in order (null for the system-assigned identity). */
     public List<String> identityClientIds() {
-        return List.copyOf(identityClientIds);
+        return java.util.Collections.unmodifiableList(new ArrayList<>(identityClientIds));
     }
 
     /** A bearer token the vault accepts, for a static credential. */
@@ -175,6 +176,11 @@ public final class KeyVaultTestServer implements AutoCloseable {
         String token = "test-token-" + UUID.randomUUID();
         tokens.add(token);
         return token;
+    }
+
+    /** Every bearer token handed out so far (tests check that none reaches a log). */
+    public Set<String> issuedTokens() {
+        return Set.copyOf(tokens);
     }
 
     /** Creates a key (or a new version of it) directly, as a portal user would. */
@@ -193,10 +199,15 @@ public final class KeyVaultTestServer implements AutoCloseable {
         return rotationPolicies.get(name);
     }
 
-    /** How many requests reached an operation: get, create, rotate, versions, update, rotationpolicy, wrapkey, unwrapkey, encrypt, decrypt, sign, verify. */
+    /** How many requests an operation served (injected failures not included): get, create, rotate, versions, update, rotationpolicy, wrapkey, unwrapkey, encrypt, decrypt, sign, verify. */
     public long requests(String operation) {
         AtomicLong n = operations.get(operation);
         return n == null ? 0 : n.get();
+    }
+
+    /** How many requests were answered with an injected failure. */
+    public long faultsAnswered() {
+        return faultsAnswered.get();
     }
 
     /** The next {@code count} authorized requests answer {@code status} (429 with Retry-After when given). */
@@ -269,6 +280,7 @@ public final class KeyVaultTestServer implements AutoCloseable {
             }
             Fault f = fault.get();
             if (f != null && f.remaining().getAndDecrement() > 0) {
+                faultsAnswered.incrementAndGet();
                 if (f.retryAfter() != null) {
                     ex.getResponseHeaders().set("Retry-After", Long.toString(Math.max(1, f.retryAfter().toSeconds())));
                 }

@@ -184,6 +184,13 @@ public final class AzureKeyVaultKekProvider implements KekProvider {
     }
 
     @Override
+    public boolean isOutage(Throwable failure) {
+        HttpResponseException http = find(failure, HttpResponseException.class);
+        return isTransient(failure) && (http == null || http.getResponse() == null
+                || http.getResponse().getStatusCode() != 429);
+    }
+
+    @Override
     public Duration retryAfter(Throwable failure) {
         HttpResponseException http = find(failure, HttpResponseException.class);
         if (http == null || http.getResponse() == null) {
@@ -240,8 +247,10 @@ public final class AzureKeyVaultKekProvider implements KekProvider {
     private CryptographyClient crypto(String keyName, String version) {
         String kid = config.url() + "/keys/" + keyName + "/" + version;
         return cryptoClients.computeIfAbsent(kid, k -> {
+            // no key caching: with RSA-OAEP-256 every operation runs in the vault anyway, and a failed
+            // key fetch would be swallowed by the client instead of reaching the SDK's policy
             CryptographyClientBuilder b = new CryptographyClientBuilder().keyIdentifier(k).credential(credential)
-                    .httpClient(http).retryOptions(noRetry());
+                    .httpClient(http).retryOptions(noRetry()).disableKeyCaching();
             if (!config.verifyChallengeResource()) {
                 b.disableChallengeResourceVerification();
             }

@@ -38,8 +38,13 @@ public interface KekProvider extends AutoCloseable {
     default void applyRotationPolicy(String keyName) {
     }
 
-    /** Worth retrying, and counted by the circuit breaker: throttling, server errors, no connection. */
+    /** Worth retrying: throttling, server errors, no connection. */
     default boolean isTransient(Throwable failure) {
+        return false;
+    }
+
+    /** Counted by the circuit breaker: the service is failing (server errors, no connection), not throttling. */
+    default boolean isOutage(Throwable failure) {
         return false;
     }
 
