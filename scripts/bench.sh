@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks against the local stack, each side by side with the bare library in one run:
-#   scripts/bench.sh [JMH options, e.g. a regex]   JMH: cache hits (Redis) and flag evaluation
+#   scripts/bench.sh [JMH options, e.g. a regex]   JMH: cache hits (Redis), flag evaluation, field encryption
 #   scripts/bench.sh search [docs] [queries]        benchmark program: bulk indexing and queries (Elasticsearch)
 #   scripts/bench.sh backplane [connections] [groups] [messages] [paced msg/s]   group fan-out (Redis)
 set -euo pipefail

@@ -32,7 +32,11 @@ else
   export SPAGHETTI_SEARCH_USERNAME="$STACK_ES_APP_USER" SPAGHETTI_SEARCH_PASSWORD="env:STACK_ES_APP_PASSWORD"
 fi
 
+# Field encryption: the local development KEK store, shared by the demo and scripts/key-rotation.sh local.
+mkdir -p .stack/crypto
+export SPAGHETTI_CRYPTO_LOCAL_KEYSTORE="${SPAGHETTI_CRYPTO_LOCAL_KEYSTORE:-$ROOT/.stack/crypto/local-kek.p12}"
+
 port="${PORT:-8080}"
-echo "[demo] open http://127.0.0.1:$port/health, /metrics, /documents/d1, /flags?user=u1&groups=beta_users and /search?tenant=t1&q=guide (Ctrl-C stops)"
+echo "[demo] open http://127.0.0.1:$port/health, /metrics, /documents/d1, /flags?user=u1&groups=beta_users, /search?tenant=t1&q=guide and /profiles/p1?tenant=t1 (Ctrl-C stops)"
 [ "$embedded" = 1 ] || echo "[demo] stop the stack afterwards with: scripts/stack.sh down"
 PORT="$port" exec java -jar "$jar"

@@ -9,9 +9,11 @@ cd "$ROOT"
 cleanup() { scripts/stack.sh down all || true; }
 trap cleanup EXIT
 
-# Tools the monitoring tests run (promtool, prometheus).
+# Tools the tests run: promtool and prometheus (monitoring), amtool (Alertmanager config),
+# softhsm2-util (the PKCS#11 IT's token).
 . scripts/stack/common.sh
 ensure_pkg promtool prometheus
+ensure_pkg softhsm2-util softhsm2
 
 start=$SECONDS
 scripts/stack.sh up all || { echo "[test] the local stack did not start" >&2; exit 1; }

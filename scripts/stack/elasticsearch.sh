@@ -66,30 +66,8 @@ es_node_config() { # INDEX
   mkdir -p "$node/config/certs" "$node/config/jvm.options.d"
   cp "$ES_BASE/certs/ca/ca.crt" "$ES_BASE/certs/node/node.crt" "$ES_BASE/certs/node/node.key" "$node/config/certs/"
   printf -- '-Xms512m\n-Xmx512m\n' > "$node/config/jvm.options.d/heap.options"
-  cat > "$node/config/elasticsearch.yml" <<YML
-cluster.name: spaghetti-stack
-node.name: n$i
-node.roles: [ master, data, ingest ]
-network.host: 127.0.0.1
-http.port: ${ES_HTTP_PORTS[$i]}
-transport.port: ${ES_TRANSPORT_PORTS[$i]}
-discovery.seed_hosts: [ "127.0.0.1:${ES_TRANSPORT_PORTS[0]}", "127.0.0.1:${ES_TRANSPORT_PORTS[1]}", "127.0.0.1:${ES_TRANSPORT_PORTS[2]}" ]
-cluster.initial_master_nodes: [ n0, n1, n2 ]
-path.data: $node/data
-path.logs: $node/logs
-path.repo: [ "$ES_BASE/snapshots" ]
-cluster.routing.allocation.disk.threshold_enabled: false
-xpack.security.enabled: true
-xpack.security.transport.ssl.enabled: true
-xpack.security.transport.ssl.verification_mode: certificate
-xpack.security.transport.ssl.key: certs/node.key
-xpack.security.transport.ssl.certificate: certs/node.crt
-xpack.security.transport.ssl.certificate_authorities: [ certs/ca.crt ]
-xpack.security.http.ssl.enabled: true
-xpack.security.http.ssl.key: certs/node.key
-xpack.security.http.ssl.certificate: certs/node.crt
-xpack.security.http.ssl.certificate_authorities: [ certs/ca.crt ]
-YML
+  # the bundled production template, filled through ES_* variables at start (es_up)
+  cp "$ROOT/sdk-search/src/main/resources/elasticsearch/elasticsearch.yml" "$node/config/elasticsearch.yml"
   chown -R "$ES_USER" "$node"
 }
 
@@ -120,6 +98,11 @@ es_up() {
     es_node_config "$i"
     # runuser drops the fd limit to 1024; ES needs more. Relative paths in jvm.options (gc.log) resolve in the node dir.
     runuser -u "$ES_USER" -- env -i PATH="$PATH" HOME="$ES_BASE" ES_JAVA_HOME="$ES_JAVA" ES_PATH_CONF="$node/config" \
+      ES_CLUSTER_NAME=spaghetti-stack ES_NODE_NAME="n$i" ES_NETWORK_HOST=127.0.0.1 \
+      ES_HTTP_PORT="${ES_HTTP_PORTS[$i]}" ES_TRANSPORT_PORT="${ES_TRANSPORT_PORTS[$i]}" \
+      ES_SEED_HOSTS="127.0.0.1:${ES_TRANSPORT_PORTS[0]},127.0.0.1:${ES_TRANSPORT_PORTS[1]},127.0.0.1:${ES_TRANSPORT_PORTS[2]}" \
+      ES_INITIAL_MASTER_NODES=n0,n1,n2 ES_DATA_PATH="$node/data" ES_LOGS_PATH="$node/logs" \
+      ES_SNAPSHOT_PATH="$ES_BASE/snapshots" ES_MEMORY_LOCK=false ES_DISK_THRESHOLDS=false \
       bash -c "ulimit -n \$(ulimit -Hn); cd '$node' && exec '$ES_HOME/bin/elasticsearch' -d -p '$node/es.pid'" \
       > "$node/logs/start.out" 2>&1 || die "node n$i failed to start (see $node/logs)"
     started=1

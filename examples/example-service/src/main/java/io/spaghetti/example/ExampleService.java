@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spaghetti.sdk.backplane.BackplaneModule;
 import io.spaghetti.sdk.core.HealthReport;
+import io.spaghetti.sdk.crypto.CryptoModule;
 import io.spaghetti.sdk.core.HealthStatus;
 import io.spaghetti.sdk.core.Sdk;
 import io.spaghetti.sdk.core.cache.TieredCache;
@@ -36,6 +37,7 @@ import java.util.concurrent.Executors;
  * {@code GET /documents/{id}} reads a document through the tiered cache,
  * {@code POST /documents/{id}/notify} tells the document's collaborators on every server,
  * {@code GET /documents/{id}/events?user=u} streams them (server-sent events), {@code GET /documents/{id}/presence} lists them,
+ * {@code POST /profiles/{id}?tenant=t} stores a profile with its email and phone encrypted, {@code GET} returns it decrypted,
  * {@code GET /flags?user=u&groups=g1,g2} shows each platform flag's evaluation details,
  * {@code POST /search/documents?tenant=t} indexes a document and {@code GET /search?tenant=t&q=...} searches a tenant.
  */
@@ -57,12 +59,14 @@ public final class ExampleService implements AutoCloseable {
         this.executor = Executors.newFixedThreadPool(4);
         this.documents = sdk.cache().cache("documents", Document.class);
         this.collaboration = new Collaboration(sdk.module(BackplaneModule.class));
+        Profiles profiles = new Profiles(sdk.module(CryptoModule.class));
         sdk.aiMetrics().queueLength(() -> 0);
         server.setExecutor(executor);
         server.createContext("/health", this::health);
         server.createContext("/metrics", this::metrics);
         server.createContext("/documents/", this::document);
         server.createContext("/flags", this::flags);
+        server.createContext("/profiles/", profiles::handle);
         server.createContext("/search/documents", this::indexDocument);
         server.createContext("/search", this::search);
         server.createContext("/ai/summarize", this::summarize);

@@ -73,6 +73,15 @@ class ExampleServiceIT {
             HttpResponse<String> health = get(service, "/health");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\" : \"UP\"").contains("\"status\" : \"DISABLED\"");
+            HttpResponse<String> stored = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
+                    + "/profiles/p1?tenant=acme")).POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"name\":\"Alice\",\"email\":\"alice@example.com\",\"phone\":\"+4470000\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(stored.statusCode()).isEqualTo(201);
+            assertThat(stored.body()).contains("\"email\" : \"sp1.").doesNotContain("alice@example.com");
+            assertThat(get(service, "/profiles/p1?tenant=acme").body())
+                    .isEqualTo("{\"id\":\"p1\",\"name\":\"Alice\",\"email\":\"alice@example.com\",\"phone\":\"+4470000\"}");
+            assertThat(get(service, "/profiles/p1?tenant=other").statusCode()).isEqualTo(404);
             HttpResponse<String> events = get(service, "/documents/d1/presence");
             assertThat(events.statusCode()).isEqualTo(503);
             assertThat(events.body()).contains("redis.enabled is false");

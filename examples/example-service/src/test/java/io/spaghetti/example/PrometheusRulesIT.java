@@ -3,12 +3,12 @@ package io.spaghetti.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import io.spaghetti.sdk.core.assets.Assets;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every bundled rule file passes {@code promtool check rules} and its {@code promtool test rules} suite. */
 class PrometheusRulesIT {
     /** Rule files bundled by the modules that own the metrics, each with a {@code .test.yml} beside it. */
-    static final List<String> RULE_FILES = List.of("ai-rules", "search-rules");
+    static final List<String> RULE_FILES = Assets.list("monitoring/prometheus/", "-rules.yml").stream()
+            .map(p -> p.substring("monitoring/prometheus/".length(), p.length() - ".yml".length())).toList();
 
     @TempDir
     Path dir;
@@ -25,6 +26,8 @@ class PrometheusRulesIT {
     @Test
     void rulesParseAndEveryAlertFiresAboveItsThresholdAndStaysSilentBelow() throws Exception {
         requireTool("promtool");
+        assertThat(RULE_FILES).contains("ai-rules", "search-rules", "platform-rules", "collaboration-rules",
+                "crypto-rules", "flags-rules");
         for (String name : RULE_FILES) {
             extract(name + ".yml");
             extract(name + ".test.yml");
@@ -35,7 +38,8 @@ class PrometheusRulesIT {
 
     static void requireTool(String tool) {
         boolean present = Files.isExecutable(Path.of("/usr/bin", tool));
-        String msg = tool + " is missing: apt-get install -y prometheus (scripts/test.sh installs it)";
+        String msg = tool + " is missing: scripts/test.sh installs it (prometheus, prometheus-alertmanager, "
+                + "docker-compose, redis-server)";
         if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
             Assertions.fail(msg);
         }
@@ -43,10 +47,7 @@ class PrometheusRulesIT {
     }
 
     private void extract(String resource) throws IOException {
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("monitoring/prometheus/" + resource)) {
-            assertThat(in).as("bundled resource monitoring/prometheus/" + resource).isNotNull();
-            Files.write(dir.resolve(resource), in.readAllBytes());
-        }
+        Files.write(dir.resolve(resource), Assets.read("monitoring/prometheus/" + resource));
     }
 
     private String run(String... command) throws Exception {

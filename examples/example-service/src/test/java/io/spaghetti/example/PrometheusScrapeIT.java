@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spaghetti.sdk.core.Sdk;
+import io.spaghetti.sdk.core.assets.Assets;
 import io.spaghetti.sdk.core.config.SdkConfig;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,11 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus scrapes the running example service; then every expression of every bundled
- * rule must parse in Prometheus and every metric it names must exist in what was scraped.
+ * rule and of every dashboard panel must parse in Prometheus, and every metric it names must exist
+ * in what was scraped (or be a recording rule's output).
  */
 class PrometheusScrapeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern METRIC = Pattern.compile("\\b([a-z][a-z0-9_]*_(?:bucket|count|sum|total|length|seconds|usd))\\b");
+    /** Identifiers that are PromQL words, not metric names. */
+    private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left",
+            "group_right", "and", "or", "unless", "bool", "offset", "le", "inf", "nan");
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -39,7 +42,7 @@ class PrometheusScrapeIT {
     Path dir;
 
     @Test
-    void everyRuleExpressionParsesAndNamesOnlyMetricsTheServiceEmits() throws Exception {
+    void everyRuleAndDashboardExpressionParsesAndNamesOnlyMetricsTheServiceEmits() throws Exception {
         PrometheusRulesIT.requireTool("prometheus");
         SdkConfig config = StackConfig.load();
         try (ExampleService service = new ExampleService(Sdk.bootstrap(config), 0)) {
@@ -49,6 +52,11 @@ class PrometheusScrapeIT {
             post(base + "/search/documents?tenant=prom", "{\"id\":\"p1\",\"title\":\"Prometheus\",\"body\":\"scrape\",\"tags\":[]}");
             http.send(HttpRequest.newBuilder(URI.create(base + "/search?tenant=prom&q=scrape")).build(),
                     HttpResponse.BodyHandlers.discarding());
+            // the collaboration hub exists once used; the profile endpoint wraps a data key
+            http.send(HttpRequest.newBuilder(URI.create(base + "/documents/prom/presence")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            post(base + "/documents/prom/notify?user=u", "hello");
+            post(base + "/profiles/p1?tenant=prom", "{\"name\":\"n\",\"email\":\"e@x\",\"phone\":\"1\"}");
 
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -67,11 +75,9 @@ class PrometheusScrapeIT {
                           - targets: [ "127.0.0.1:%d" ]
                     """.formatted(service.port()));
             for (String name : PrometheusRulesIT.RULE_FILES) {
-                try (InputStream in = getClass().getClassLoader().getResourceAsStream("monitoring/prometheus/" + name + ".yml")) {
-                    String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                    Files.writeString(dir.resolve(name + ".yml"), text);
-                    rules.append(text).append('\n');
-                }
+                String text = Assets.readString("monitoring/prometheus/" + name + ".yml");
+                Files.writeString(dir.resolve(name + ".yml"), text);
+                rules.append(text).append('\n');
             }
             Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
@@ -91,7 +97,13 @@ class PrometheusScrapeIT {
                 while (m.find()) {
                     exprs.add(m.group(1));
                 }
-                assertThat(exprs).hasSizeGreaterThanOrEqualTo(10);
+                int ruleExprs = exprs.size();
+                for (String dashboard : Assets.list("monitoring/grafana/", ".json")) {
+                    JSON.readTree(Assets.read(dashboard)).path("panels").forEach(p -> p.path("targets")
+                            .forEach(t -> exprs.add(t.path("expr").asText().replace("$service", ".*"))));
+                }
+                assertThat(ruleExprs).isGreaterThanOrEqualTo(20);
+                assertThat(exprs.size() - ruleExprs).as("dashboard panel queries").isGreaterThanOrEqualTo(30);
                 Set<String> recorded = new LinkedHashSet<>();
                 Matcher rec = Pattern.compile("(?m)^\\s+- record: (\\S+)$").matcher(rules);
                 while (rec.find()) {
@@ -100,11 +112,7 @@ class PrometheusScrapeIT {
                 for (String expr : exprs) {
                     JsonNode r = get(api + "query?query=" + enc(expr));
                     assertThat(r.path("status").asText()).as("Prometheus rejects: " + expr + " -> " + r).isEqualTo("success");
-                    // Label matchers and recording-rule names (level:metric:operation) are not scraped metric names.
-                    Matcher metric = METRIC.matcher(expr.replaceAll("\\{[^}]*}", "")
-                            .replaceAll("[a-z_]+:[a-z0-9_]+:[a-z0-9_]+", ""));
-                    while (metric.find()) {
-                        String name = metric.group(1);
+                    for (String name : metricNames(expr)) {
                         if (!recorded.contains(name)) {
                             assertThat(names).as("metric %s used by %s is not emitted", name, expr).contains(name);
                         }
@@ -115,6 +123,28 @@ class PrometheusScrapeIT {
                 prometheus.waitFor();
             }
         }
+    }
+
+    /**
+     * The metric names in a PromQL expression: identifiers left once label matchers, grouping
+     * clauses, ranges, strings, numbers, function calls, keywords and recording-rule names
+     * (level:metric:operation) are taken out.
+     */
+    static Set<String> metricNames(String expr) {
+        String s = expr.replaceAll("\"[^\"]*\"", "")
+                .replaceAll("\\{[^}]*}", "")
+                .replaceAll("\\[[^]]*]", "")
+                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "")
+                .replaceAll("[a-zA-Z_]+:[a-zA-Z0-9_]+:[a-zA-Z0-9_]+", "");
+        Set<String> out = new LinkedHashSet<>();
+        Matcher id = Pattern.compile("\\b([a-zA-Z_][a-zA-Z0-9_]*)\\b(\\s*\\()?").matcher(s);
+        while (id.find()) {
+            String name = id.group(1);
+            if (id.group(2) == null && !PROMQL_WORDS.contains(name.toLowerCase()) && !name.matches("\\d.*")) {
+                out.add(name);
+            }
+        }
+        return out;
     }
 
     private void post(String url, String body) throws Exception {

@@ -32,6 +32,11 @@ public final class DataKeys {
     private volatile String kekVersion;
     private volatile ActiveKey active;
     private volatile boolean extendingWarned;
+    /** The header last resolved for decryption: values of one data key come in runs. */
+    private volatile Resolved recent;
+
+    private record Resolved(byte[] header, SecretKeySpec key) {
+    }
 
     /** Identifies a wrapped data key by everything that names it. */
     record DekId(byte provider, String kekName, String kekVersion, ByteBuffer wrapped) {
@@ -122,6 +127,28 @@ public final class DataKeys {
         } finally {
             java.util.Arrays.fill(dek, (byte) 0);
         }
+    }
+
+    /**
+     * The data key of a ciphertext whose header ends at {@code nonceOffset}. The active and the last
+     * resolved header are compared byte for byte first, without parsing.
+     */
+    SecretKeySpec forDecryption(byte[] ciphertext, int nonceOffset) {
+        Resolved r = recent;
+        if (r != null && sameHeader(r.header, ciphertext, nonceOffset)) {
+            return r.key;
+        }
+        ActiveKey a = active;
+        if (a != null && sameHeader(a.header, ciphertext, nonceOffset)) {
+            return a.key;
+        }
+        SecretKeySpec key = forDecryption(Envelope.parse(ciphertext));
+        recent = new Resolved(java.util.Arrays.copyOf(ciphertext, nonceOffset), key);
+        return key;
+    }
+
+    private static boolean sameHeader(byte[] header, byte[] ciphertext, int nonceOffset) {
+        return header.length == nonceOffset && java.util.Arrays.equals(header, 0, nonceOffset, ciphertext, 0, nonceOffset);
     }
 
     /** The data key a ciphertext names: from the cache, or unwrapped by the provider (a cache miss, audited). */

@@ -25,7 +25,6 @@ public final class Envelope {
     public static final byte PROVIDER_AZURE_KEY_VAULT = 1;
     public static final byte PROVIDER_PKCS11 = 2;
     public static final byte PROVIDER_LOCAL = 3;
-    static final byte[] FORMAT_AAD = {FORMAT_V1, AES_256_GCM};
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
 
@@ -61,6 +60,30 @@ public final class Envelope {
         return out.toByteArray();
     }
 
+    /** Where the nonce starts, read from the length bytes alone (no allocation): the end of the header. */
+    public static int nonceOffset(byte[] c) {
+        if (c.length < 3 || c[0] != FORMAT_V1 || c[1] != AES_256_GCM) {
+            return parse(c).nonceOffset();
+        }
+        int p = 3;
+        if (p >= c.length) {
+            return parse(c).nonceOffset();
+        }
+        p += 1 + (c[p] & 0xFF);
+        if (p >= c.length) {
+            return parse(c).nonceOffset();
+        }
+        p += 1 + (c[p] & 0xFF);
+        if (p + 1 >= c.length) {
+            return parse(c).nonceOffset();
+        }
+        p += 2 + (((c[p] & 0xFF) << 8) | (c[p + 1] & 0xFF));
+        if (p + NONCE_LENGTH + TAG_LENGTH > c.length) {
+            return parse(c).nonceOffset();
+        }
+        return p;
+    }
+
     public static Header parse(byte[] c) {
         try {
             if (c.length < 3 || c[0] != FORMAT_V1) {
@@ -88,6 +111,30 @@ public final class Envelope {
         } catch (IndexOutOfBoundsException e) {
             throw malformed("it is cut short or its header is damaged");
         }
+    }
+
+    /**
+     * The value's associated data in one array: format and algorithm bytes, then u32 length + tenant
+     * and u32 length + field name in UTF-8 (lengths keep ("ab","c") apart from ("a","bc")).
+     */
+    public static byte[] associatedData(io.spaghetti.sdk.crypto.FieldContext context) {
+        byte[] t = context.tenant().getBytes(StandardCharsets.UTF_8);
+        byte[] f = context.field().getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[10 + t.length + f.length];
+        out[0] = FORMAT_V1;
+        out[1] = AES_256_GCM;
+        writeInt(out, 2, t.length);
+        System.arraycopy(t, 0, out, 6, t.length);
+        writeInt(out, 6 + t.length, f.length);
+        System.arraycopy(f, 0, out, 10 + t.length, f.length);
+        return out;
+    }
+
+    static void writeInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
     }
 
     public static String providerName(byte provider) {

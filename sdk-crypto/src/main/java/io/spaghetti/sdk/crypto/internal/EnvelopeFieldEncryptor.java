@@ -36,13 +36,13 @@ public final class EnvelopeFieldEncryptor implements FieldEncryptor {
         int nonceAt = header.length;
         byte[] out = new byte[nonceAt + Envelope.NONCE_LENGTH + plaintext.length + Envelope.TAG_LENGTH];
         System.arraycopy(header, 0, out, 0, nonceAt);
-        writeInt(out, nonceAt, k.noncePrefix);
-        writeLong(out, nonceAt + 4, sequence);
+        Envelope.writeInt(out, nonceAt, k.noncePrefix);
+        Envelope.writeInt(out, nonceAt + 4, (int) (sequence >>> 32));
+        Envelope.writeInt(out, nonceAt + 8, (int) sequence);
         try {
             Cipher c = CIPHER.get();
             c.init(Cipher.ENCRYPT_MODE, k.key, new GCMParameterSpec(128, out, nonceAt, Envelope.NONCE_LENGTH));
-            c.updateAAD(Envelope.FORMAT_AAD);
-            c.updateAAD(context.associatedData());
+            c.updateAAD(Envelope.associatedData(context));
             c.doFinal(plaintext, 0, plaintext.length, out, nonceAt + Envelope.NONCE_LENGTH);
             return out;
         } catch (GeneralSecurityException e) {
@@ -57,15 +57,13 @@ public final class EnvelopeFieldEncryptor implements FieldEncryptor {
 
     @Override
     public byte[] decrypt(byte[] ciphertext, FieldContext context) {
-        Envelope.Header h = Envelope.parse(ciphertext);
-        SecretKeySpec key = keys.forDecryption(h);
-        int bodyAt = h.nonceOffset() + Envelope.NONCE_LENGTH;
+        int nonceAt = Envelope.nonceOffset(ciphertext);
+        SecretKeySpec key = keys.forDecryption(ciphertext, nonceAt);
+        int bodyAt = nonceAt + Envelope.NONCE_LENGTH;
         try {
             Cipher c = CIPHER.get();
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, ciphertext, h.nonceOffset(),
-                    Envelope.NONCE_LENGTH));
-            c.updateAAD(Envelope.FORMAT_AAD);
-            c.updateAAD(context.associatedData());
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, ciphertext, nonceAt, Envelope.NONCE_LENGTH));
+            c.updateAAD(Envelope.associatedData(context));
             return c.doFinal(ciphertext, bodyAt, ciphertext.length - bodyAt);
         } catch (AEADBadTagException e) {
             throw new CryptoException(CryptoException.Reason.AUTHENTICATION_FAILED, "Cannot decrypt: authentication "
@@ -108,17 +106,5 @@ public final class EnvelopeFieldEncryptor implements FieldEncryptor {
         Envelope.Header h = Envelope.parse(c);
         return new CiphertextInfo(Envelope.providerName(h.provider()), h.kekName(), h.kekVersion(),
                 c.length - h.nonceOffset() - Envelope.NONCE_LENGTH - Envelope.TAG_LENGTH);
-    }
-
-    private static void writeInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
-    }
-
-    private static void writeLong(byte[] b, int at, long v) {
-        writeInt(b, at, (int) (v >>> 32));
-        writeInt(b, at + 4, (int) v);
     }
 }

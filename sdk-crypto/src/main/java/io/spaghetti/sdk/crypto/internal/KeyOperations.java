@@ -72,12 +72,13 @@ public final class KeyOperations {
         Counter.builder("crypto.key.operations").tag("operation", operation).tag("provider", provider.name())
                 .tag("outcome", outcome).description("Key operations by outcome").register(registry).increment();
         Timer.builder("crypto.key.operation.duration").tag("operation", operation).tag("provider", provider.name())
-                .description("Key operations including retries").register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .description("Key operations including retries").publishPercentileHistogram().register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
         var event = (error == null ? AUDIT.atInfo() : AUDIT.atWarn())
                 .addKeyValue("operation", operation)
                 .addKeyValue("provider", provider.name())
                 .addKeyValue("key", keyName)
-                .addKeyValue("version", version)
+                .addKeyValue("version", version == null ? "latest" : version)
                 .addKeyValue("outcome", outcome)
                 .addKeyValue("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos));
         if (error != null) {
