@@ -9,10 +9,12 @@ cd "$ROOT"
 cleanup() { scripts/stack.sh down all || true; }
 trap cleanup EXIT
 
-# Tools the tests run: promtool and prometheus (monitoring), amtool (Alertmanager config),
-# softhsm2-util (the PKCS#11 IT's token).
+# Tools the tests run: promtool and prometheus (rules, scrape), amtool (Alertmanager config),
+# docker-compose (compose files, `config` only: no Docker engine), softhsm2-util (the PKCS#11 IT's token).
 . scripts/stack/common.sh
 ensure_pkg promtool prometheus
+ensure_pkg amtool prometheus-alertmanager
+ensure_pkg docker-compose docker-compose
 ensure_pkg softhsm2-util softhsm2
 
 start=$SECONDS
