@@ -29,9 +29,7 @@ public enum HubProtocol {
     JSON("json") {
         @Override
         public byte[] invocation(Map<String, String> headers, String invocationId, String target, List<?> args) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-            try (JsonGenerator g = JSON_MAPPER.createGenerator(out)) {
-                g.writeStartObject();
+            return jsonFrame(g -> {
                 g.writeNumberField("type", INVOCATION);
                 if (!headers.isEmpty()) {
                     g.writeObjectField("headers", headers);
@@ -41,19 +39,12 @@ public enum HubProtocol {
                 }
                 g.writeStringField("target", target);
                 g.writeObjectField("arguments", args);
-                g.writeEndObject();
-            } catch (IOException e) {
-                throw unserializable(e);
-            }
-            out.write(RECORD_SEPARATOR);
-            return out.toByteArray();
+            });
         }
 
         @Override
         public byte[] completion(String invocationId, Object result, String error) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-            try (JsonGenerator g = JSON_MAPPER.createGenerator(out)) {
-                g.writeStartObject();
+            return jsonFrame(g -> {
                 g.writeNumberField("type", COMPLETION);
                 g.writeStringField("invocationId", invocationId);
                 if (error != null) {
@@ -61,6 +52,15 @@ public enum HubProtocol {
                 } else {
                     g.writeObjectField("result", result);
                 }
+            });
+        }
+
+        /** One JSON object (its fields written by {@code fields}) followed by the record separator. */
+        private byte[] jsonFrame(JsonFields fields) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+            try (JsonGenerator g = JSON_MAPPER.createGenerator(out)) {
+                g.writeStartObject();
+                fields.write(g);
                 g.writeEndObject();
             } catch (IOException e) {
                 throw unserializable(e);
@@ -122,7 +122,7 @@ public enum HubProtocol {
     MESSAGEPACK("messagepack") {
         @Override
         public byte[] invocation(Map<String, String> headers, String invocationId, String target, List<?> args) {
-            try (MessageBufferPacker p = WireFormat.packer()) {
+            return messagePackFrame(p -> {
                 p.packArrayHeader(6);
                 p.packInt(INVOCATION);
                 packHeaders(p, headers);
@@ -137,15 +137,12 @@ public enum HubProtocol {
                     p.writePayload(MSGPACK_MAPPER.writeValueAsBytes(arg));
                 }
                 p.packArrayHeader(0);
-                return lengthPrefixed(p.toByteArray());
-            } catch (IOException e) {
-                throw unserializable(e);
-            }
+            });
         }
 
         @Override
         public byte[] completion(String invocationId, Object result, String error) {
-            try (MessageBufferPacker p = WireFormat.packer()) {
+            return messagePackFrame(p -> {
                 p.packArrayHeader(5);
                 p.packInt(COMPLETION);
                 packHeaders(p, Map.of());
@@ -157,9 +154,14 @@ public enum HubProtocol {
                     p.packInt(RESULT_VALUE);
                     p.writePayload(MSGPACK_MAPPER.writeValueAsBytes(result));
                 }
-                return lengthPrefixed(p.toByteArray());
-            } catch (IOException e) {
-                throw unserializable(e);
+            });
+        }
+
+        private byte[] messagePackFrame(WireFormat.Packing body) {
+            try {
+                return lengthPrefixed(WireFormat.pack(body));
+            } catch (java.io.UncheckedIOException e) {
+                throw unserializable(e.getCause());
             }
         }
 
@@ -214,6 +216,11 @@ public enum HubProtocol {
             return m;
         }
     };
+
+    @FunctionalInterface
+    private interface JsonFields {
+        void write(JsonGenerator g) throws IOException;
+    }
 
     /** What a completion frame said. {@code error} is null on success. */
     public record CompletionResult(String invocationId, JsonNode result, String error) {

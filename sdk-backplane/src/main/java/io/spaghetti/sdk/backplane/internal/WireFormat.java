@@ -26,8 +26,20 @@ public final class WireFormat {
     private WireFormat() {
     }
 
-    static MessageBufferPacker packer() {
-        return PACKER.newBufferPacker();
+    /** Writes one MessagePack message. */
+    @FunctionalInterface
+    interface Packing {
+        void write(MessageBufferPacker p) throws IOException;
+    }
+
+    /** The bytes {@code body} packs; an IOException (a value Jackson cannot serialize) comes back unchecked. */
+    static byte[] pack(Packing body) {
+        try (MessageBufferPacker p = PACKER.newBufferPacker()) {
+            body.write(p);
+            return p.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
@@ -49,7 +61,7 @@ public final class WireFormat {
     }
 
     public static byte[] writeInvocation(Invocation m) {
-        try (MessageBufferPacker p = packer()) {
+        return pack(p -> {
             boolean wantsResult = m.invocationId() != null;
             p.packArrayHeader(wantsResult ? 4 : 2);
             p.packArrayHeader(m.excluded().size());
@@ -66,10 +78,7 @@ public final class WireFormat {
                 p.packString(m.invocationId());
                 p.packString(m.returnChannel());
             }
-            return p.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     public static Invocation readInvocation(byte[] bytes) {
@@ -99,17 +108,14 @@ public final class WireFormat {
     }
 
     public static byte[] writeGroupCommand(GroupCommand c) {
-        try (MessageBufferPacker p = packer()) {
+        return pack(p -> {
             p.packArrayHeader(5);
             p.packInt(c.id());
             p.packString(c.serverName());
             p.packInt(c.action());
             p.packString(c.group());
             p.packString(c.connectionId());
-            return p.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     public static GroupCommand readGroupCommand(byte[] bytes) {
@@ -123,13 +129,10 @@ public final class WireFormat {
     }
 
     public static byte[] writeAck(int id) {
-        try (MessageBufferPacker p = packer()) {
+        return pack(p -> {
             p.packArrayHeader(1);
             p.packInt(id);
-            return p.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     public static int readAck(byte[] bytes) {
@@ -142,15 +145,12 @@ public final class WireFormat {
     }
 
     public static byte[] writeCompletion(Completion c) {
-        try (MessageBufferPacker p = packer()) {
+        return pack(p -> {
             p.packArrayHeader(2);
             p.packString(c.protocol());
             p.packBinaryHeader(c.frame().length);
             p.writePayload(c.frame());
-            return p.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     public static Completion readCompletion(byte[] bytes) {
