@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spaghetti.sdk.core.Sdk;
+import io.spaghetti.sdk.core.config.SdkConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +22,9 @@ class FieldEncryptionTest {
     private static final List<byte[]> SECRETS = new ArrayList<>();
     private static final FieldContext CTX = FieldContext.of("acme", "customer.email");
 
+    /** One key store for the class: keytool makes its RSA signing key once. */
     @TempDir
-    Path dir;
+    static Path dir;
     private Sdk sdk;
     private FieldEncryptor fields;
 
@@ -98,7 +100,7 @@ class FieldEncryptionTest {
     void theParserThrowsOnlyTheSdkErrorForRandomAndMutatedInput() {
         Random r = new Random(42);
         byte[] valid = fields.encrypt(secret(64, 9), CTX);
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 5_000; i++) {
             byte[] in;
             if (i % 2 == 0) {
                 in = new byte[r.nextInt(400)];
@@ -208,6 +210,19 @@ class FieldEncryptionTest {
                 .hasMessageContaining("crypto.keyVault.url").hasMessageContaining("https");
         assertThatThrownBy(() -> CryptoTestSupport.start("kekName: \"bad name!\"\n"))
                 .hasMessageContaining("crypto.kekName");
+    }
+
+    @Test
+    void theLocalProviderWarnsLoudlyInProduction() throws Exception {
+        SdkConfig config = SdkConfig.loader().yaml("t", "service:\n  name: crypto-test\n  environment: production\n"
+                + "crypto:\n" + CryptoTestSupport.localYaml(dir.resolve("prod.p12")).indent(2))
+                .environment(java.util.Map.of()).systemProperties(new java.util.Properties()).load();
+        try (Sdk prod = Sdk.builder().config(config).meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+                .modules(List.of(new CryptoModule())).build()) {
+            assertThat(crypto(prod).fields()).isNotNull();
+        }
+        String log = java.nio.file.Files.readString(Path.of(System.getProperty("org.slf4j.simpleLogger.logFile")));
+        assertThat(log).contains("WARN").contains("!!! crypto.provider is LOCAL in environment 'production'");
     }
 
     @AfterAll

@@ -40,6 +40,8 @@ public final class KeyStoreKekProvider implements KekProvider {
     private final char[] entryPassword;
     private final Path file;
     private final char[] filePassword;
+    /** Reading a PKCS#12 entry decrypts it each time; versions never change once made. */
+    private final java.util.Map<String, SecretKey> aesKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
     private KeyStoreKekProvider(String name, byte formatId, KeyStore store, Provider jca, char[] entryPassword,
             Path file, char[] filePassword) {
@@ -223,10 +225,16 @@ public final class KeyStoreKekProvider implements KekProvider {
     }
 
     private SecretKey aesKey(String kekName, String version) throws GeneralSecurityException {
-        Key key = store.getKey(kekName + "." + version, entryPassword);
+        String alias = kekName + "." + version;
+        SecretKey cached = aesKeys.get(alias);
+        if (cached != null) {
+            return cached;
+        }
+        Key key = store.getKey(alias, entryPassword);
         if (!(key instanceof SecretKey secret)) {
             throw missing(kekName, version);
         }
+        aesKeys.put(alias, secret);
         return secret;
     }
 
