@@ -62,9 +62,9 @@ public final class RedisHub implements HubContext {
     private final PresenceStore presence;
     private final BackplaneMetrics metrics;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
-    private final Subscriptions connectionChannels;
-    private final Subscriptions groupChannels;
-    private final Subscriptions userChannels;
+    private final Subscriptions<Connection> connectionChannels;
+    private final Subscriptions<Connection> groupChannels;
+    private final Subscriptions<Connection> userChannels;
     private final AtomicInteger nextAckId = new AtomicInteger(1);
     private final Map<Integer, CompletableFuture<Void>> pendingAcks = new ConcurrentHashMap<>();
     private final Map<String, PendingResult> pendingResults = new ConcurrentHashMap<>();
@@ -88,11 +88,11 @@ public final class RedisHub implements HubContext {
                 config.presence().ttl());
         this.metrics = new BackplaneMetrics(registry, name, connections::size,
                 () -> connections.values().stream().filter(c -> !c.groups.isEmpty()).count());
-        connectionChannels = new Subscriptions(client, id -> channel("connection:" + id),
+        connectionChannels = new Subscriptions<>(client, id -> channel("connection:" + id),
                 id -> (ch, msg) -> onConnectionMessage(id, msg));
-        groupChannels = new Subscriptions(client, g -> channel("group:" + g),
+        groupChannels = new Subscriptions<>(client, g -> channel("group:" + g),
                 g -> (ch, msg) -> onGroupMessage(g, msg));
-        userChannels = new Subscriptions(client, u -> channel("user:" + u),
+        userChannels = new Subscriptions<>(client, u -> channel("user:" + u),
                 u -> (ch, msg) -> onUserMessage(u, msg));
         subscribeServerChannels();
         Duration hb = config.presence().heartbeat();
@@ -117,7 +117,7 @@ public final class RedisHub implements HubContext {
             }
         });
         all.addListener(byte[].class, (ch, msg) -> onInvocation(Kind.ALL, msg,
-                inv -> deliverToMembers(connections.keySet(), inv, true)));
+                inv -> deliverToMembers(connections.values(), inv, true)));
         serverTopics.add(all);
         RTopic groups = topic(channel("internal:groups"));
         groups.addListener(byte[].class, (ch, msg) -> onGroupCommand(msg));
@@ -283,11 +283,10 @@ public final class RedisHub implements HubContext {
         });
     }
 
-    private void deliverToMembers(Collection<String> connectionIds, Invocation inv, boolean honourExclusions) {
+    private void deliverToMembers(Collection<Connection> members, Invocation inv, boolean honourExclusions) {
         Set<String> excluded = honourExclusions && !inv.excluded().isEmpty() ? Set.copyOf(inv.excluded()) : Set.of();
-        for (String id : connectionIds) {
-            Connection c = connections.get(id);
-            if (c != null && !excluded.contains(id)) {
+        for (Connection c : members) {
+            if (!excluded.contains(c.id)) {
                 deliver(c, inv);
             }
         }
@@ -383,12 +382,12 @@ public final class RedisHub implements HubContext {
             if (c.groups.add(group)) {
                 presence.join(entry);
             }
-            return groupChannels.add(group, c.id);
+            return groupChannels.add(group, c);
         }
         if (c.groups.remove(group)) {
             presence.leave(entry);
         }
-        groupChannels.remove(group, c.id);
+        groupChannels.remove(group, c);
         return CompletableFuture.completedFuture(null);
     }
 
@@ -503,9 +502,9 @@ public final class RedisHub implements HubContext {
                     + ": connection ids must be unique; close the old registration first");
         }
         List<CompletableFuture<Void>> ready = new ArrayList<>();
-        ready.add(connectionChannels.add(connectionId, connectionId));
+        ready.add(connectionChannels.add(connectionId, c));
         if (userId != null) {
-            ready.add(userChannels.add(userId, connectionId));
+            ready.add(userChannels.add(userId, c));
         }
         try {
             all(ready).get(10, TimeUnit.SECONDS);
@@ -631,9 +630,9 @@ public final class RedisHub implements HubContext {
             for (String g : List.copyOf(groups)) {
                 applyGroupAction(this, g, WireFormat.GROUP_REMOVE);
             }
-            connectionChannels.remove(id, id);
+            connectionChannels.remove(id, this);
             if (userId != null) {
-                userChannels.remove(userId, id);
+                userChannels.remove(userId, this);
             }
             owedResults.keySet().forEach(invocationId -> answer(invocationId, null, "Connection disconnected."));
             pendingResults.forEach((invocationId, p) -> {

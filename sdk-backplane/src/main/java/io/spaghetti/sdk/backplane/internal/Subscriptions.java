@@ -13,15 +13,16 @@ import org.redisson.client.codec.ByteArrayCodec;
 /**
  * Channel subscriptions shared by the local members of a key (a group, a user, a connection): the
  * channel is subscribed with the first member and unsubscribed after the last, as SignalR does.
+ * Members are kept as objects so a message reaches them without another lookup.
  */
-final class Subscriptions {
+final class Subscriptions<M> {
     private final RedissonClient client;
     private final Function<String, String> channelOfKey;
     private final Function<String, MessageListener<byte[]>> listenerOfKey;
-    private final Map<String, Subscription> byKey = new ConcurrentHashMap<>();
+    private final Map<String, Subscription<M>> byKey = new ConcurrentHashMap<>();
 
-    private static final class Subscription {
-        final Set<String> members = ConcurrentHashMap.newKeySet();
+    private static final class Subscription<M> {
+        final Set<M> members = ConcurrentHashMap.newKeySet();
         final RTopic topic;
         final CompletableFuture<Integer> listenerId;
 
@@ -43,10 +44,10 @@ final class Subscriptions {
     }
 
     /** Adds a member; completes when the key's channel is subscribed. */
-    CompletableFuture<Void> add(String key, String member) {
-        Subscription s = byKey.compute(key, (k, current) -> {
-            Subscription sub = current != null ? current
-                    : new Subscription(client.getTopic(channelOfKey.apply(k), ByteArrayCodec.INSTANCE),
+    CompletableFuture<Void> add(String key, M member) {
+        Subscription<M> s = byKey.compute(key, (k, current) -> {
+            Subscription<M> sub = current != null ? current
+                    : new Subscription<>(client.getTopic(channelOfKey.apply(k), ByteArrayCodec.INSTANCE),
                             listenerOfKey.apply(k));
             sub.members.add(member);
             return sub;
@@ -54,7 +55,7 @@ final class Subscriptions {
         return s.listenerId.thenApply(id -> null);
     }
 
-    void remove(String key, String member) {
+    void remove(String key, M member) {
         byKey.computeIfPresent(key, (k, current) -> {
             current.members.remove(member);
             if (current.members.isEmpty()) {
@@ -65,8 +66,8 @@ final class Subscriptions {
         });
     }
 
-    Set<String> members(String key) {
-        Subscription s = byKey.get(key);
+    Set<M> members(String key) {
+        Subscription<M> s = byKey.get(key);
         return s == null ? Set.of() : s.members;
     }
 

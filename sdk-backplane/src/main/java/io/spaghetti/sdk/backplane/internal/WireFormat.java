@@ -43,15 +43,14 @@ public final class WireFormat {
     }
 
     /**
+     * One invocation message. Built on the receiving hot path: the collections are taken as given
+     * (the reader and the hub hand over fresh ones and never change them).
+     *
      * @param frames         protocol name to complete hub-protocol frame, in the configured order
      * @param invocationId   set, with {@code returnChannel}, only when the sender awaits a client result
      */
     public record Invocation(List<String> excluded, Map<String, byte[]> frames, String invocationId,
             String returnChannel) {
-        public Invocation {
-            excluded = List.copyOf(excluded);
-            frames = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(frames));
-        }
     }
 
     public record GroupCommand(int id, String serverName, int action, String group, String connectionId) {
