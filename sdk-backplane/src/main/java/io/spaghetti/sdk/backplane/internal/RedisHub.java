@@ -135,10 +135,6 @@ public final class RedisHub implements HubContext {
         return name;
     }
 
-    String serverName() {
-        return serverName;
-    }
-
     // ---- sending
 
     @Override
@@ -532,10 +528,6 @@ public final class RedisHub implements HubContext {
         } catch (RuntimeException e) {
             log.warn("Presence heartbeat of hub {} failed: {}", name, e.toString());
         }
-    }
-
-    int connectionCount() {
-        return connections.size();
     }
 
     /** Unsubscribes everything and fails what is still pending. */

@@ -61,11 +61,6 @@ public final class KeyOperations {
         }
     }
 
-    /** Records an event that made no provider call (e.g. a data-key cache miss decided locally). */
-    public void audit(String operation, String keyName, String version) {
-        record(operation, keyName, version, "success", System.nanoTime(), null);
-    }
-
     private void record(String operation, String keyName, String version, String outcome, long start,
             CryptoException error) {
         long nanos = System.nanoTime() - start;
