@@ -78,7 +78,7 @@ public final class ExampleService implements AutoCloseable {
         Sdk sdk = Sdk.bootstrap();
         ExampleService service = new ExampleService(sdk, port);
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "example-shutdown"));
-        System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics, /documents/{id}, /documents/{id}/events, /flags?user=u&groups=beta_users, /search?tenant=t&q=words)%n", service.port());
+        System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics, /documents/{id}, /documents/{id}/events, /profiles/{id}?tenant=t, /flags?user=u&groups=beta_users, /search?tenant=t&q=words)%n", service.port());
     }
 
     public int port() {
