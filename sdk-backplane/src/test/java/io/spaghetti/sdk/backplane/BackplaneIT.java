@@ -238,6 +238,25 @@ class BackplaneIT {
     }
 
     @Test
+    void whatCouldNotBeDeliveredIsCountedByReason() throws Exception {
+        try (TestHubs jsonOnly = new TestHubs("channelPrefix: " + prefix + "\nprotocols: [json]\n", TestHubs::standalone)) {
+            Sdk a = jsonOnly.instance();
+            hub(a).register("mp", null, "messagepack", new Inbox());
+            hub(a).register("broken", null, "json", frame -> {
+                throw new IllegalStateException("client gone");
+            });
+            Inbox marker = new Inbox();
+            hub(a).register("ok", null, "json", marker);
+            hub(a).sendAll("Hello").get(5, TimeUnit.SECONDS);
+            marker.nextIs("Hello");
+            await().untilAsserted(() -> {
+                assertThat(counter(a, "backplane.messages.undelivered", "reason", "protocol_missing")).isEqualTo(1);
+                assertThat(counter(a, "backplane.messages.undelivered", "reason", "sink_failed")).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
     void badInputIsRefusedWithTheFix() {
         Sdk a = hubs.instance();
         hub(a).register("dup", null, "json", new Inbox());
