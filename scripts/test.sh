@@ -14,7 +14,7 @@ trap cleanup EXIT
 . scripts/stack/common.sh
 ensure_pkg promtool prometheus
 ensure_pkg amtool prometheus-alertmanager
-ensure_pkg docker-compose docker-compose
+ensure_pkg docker-compose --no-install-recommends docker-compose
 ensure_pkg softhsm2-util softhsm2
 
 start=$SECONDS
