@@ -184,12 +184,7 @@ class KeyVaultIT {
         Sdk idle = sdk(kek, "");
         String seenByReader = crypto(writer).fields().encryptString("seen", CTX);
         crypto(reader).fields().decryptString(seenByReader, CTX);
-        List<String> unseen = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            try (Sdk other = sdk(kek, "")) {
-                unseen.add(crypto(other).fields().encryptString("unseen-" + i, CTX));
-            }
-        }
+        List<String> unseen = valuesUnderTheirOwnDataKeys(kek, "unseen-", 6);
 
         vault.down(true);
         try {
@@ -219,12 +214,7 @@ class KeyVaultIT {
     @Test
     void a429StormIsRetriedWithBackOffAndNoOperationIsLost() throws Exception {
         String kek = kek();
-        List<String> values = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            try (Sdk other = sdk(kek, "")) {
-                values.add(crypto(other).fields().encryptString("v" + i, CTX));
-            }
-        }
+        List<String> values = valuesUnderTheirOwnDataKeys(kek, "v", 8);
         Sdk reader = sdk(kek, "");
         long unwrapsBefore = vault.requests("unwrapkey");
         long faultsBefore = vault.faultsAnswered();
@@ -259,12 +249,7 @@ class KeyVaultIT {
     @Test
     void refusedCredentialsAreCountedAsAuthFailures() {
         String kek = kek();
-        List<String> values = new ArrayList<>();
-        for (int i = 0; i < 11; i++) {
-            try (Sdk other = sdk(kek, "")) {
-                values.add(crypto(other).fields().encryptString("v" + i, CTX));
-            }
-        }
+        List<String> values = valuesUnderTheirOwnDataKeys(kek, "v", 11);
         Sdk reader = sdk(kek, "");
         vault.rejectTokens(true);
         for (String v : values) {
@@ -292,6 +277,20 @@ class KeyVaultIT {
             assertThat(signer.verify("tampered".getBytes(StandardCharsets.UTF_8), jws)).isFalse();
             assertThat(vault.requests("verify")).isEqualTo(verifiesBefore);
         }
+    }
+
+    /**
+     * {@code count} values ({@code prefix}0, {@code prefix}1, ...), each encrypted by a throwaway
+     * instance, so each has a data key no other instance has cached: decrypting one needs the vault.
+     */
+    private List<String> valuesUnderTheirOwnDataKeys(String kek, String prefix, int count) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            try (Sdk other = sdk(kek, "")) {
+                values.add(crypto(other).fields().encryptString(prefix + i, CTX));
+            }
+        }
+        return values;
     }
 
     private KeyClient adminClient() {
