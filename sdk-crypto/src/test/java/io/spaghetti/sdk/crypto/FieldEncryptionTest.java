@@ -163,6 +163,38 @@ class FieldEncryptionTest {
     }
 
     @Test
+    void rewrapAfterASecondRotationTargetsTheNewestVersion() {
+        String value = fields.encryptString("twice", CTX);
+        String v2 = crypto(sdk).keys().rotate();
+        assertThat(fields.inspect(fields.rewrapString(value)).kekVersion()).isEqualTo(v2);
+        String v3 = crypto(sdk).keys().rotate();
+        String rewrapped = fields.rewrapString(value);
+        assertThat(fields.inspect(rewrapped).kekVersion()).isEqualTo(v3).isNotEqualTo(v2);
+        assertThat(fields.decryptString(rewrapped, CTX)).isEqualTo("twice");
+    }
+
+    @Test
+    void verificationAcceptsOnlyTheConfiguredKeyAndAlgorithm() {
+        DocumentSigner signer = crypto(sdk).signer();
+        byte[] doc = "{\"contract\":42}".getBytes(StandardCharsets.UTF_8);
+        String jws = signer.sign(doc);
+        String signature = jws.substring(jws.indexOf(".."));
+        java.util.function.Function<String, String> withHeader = h -> java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(h.getBytes(StandardCharsets.UTF_8)) + signature;
+        assertThat(signer.verify(doc, jws)).isTrue();
+        double lookups = CryptoTestSupport.counter(sdk, "crypto.key.operations", "operation", "get-public-key");
+
+        assertThatThrownBy(() -> signer.verify(doc, withHeader.apply("{\"alg\":\"PS256\",\"kid\":\"other-key/v1\"}")))
+                .isInstanceOf(CryptoException.class).hasMessageContaining("not a version of the signing key spaghetti-signing");
+        assertThatThrownBy(() -> signer.verify(doc, withHeader.apply("{\"alg\":\"RS256\",\"kid\":\"spaghetti-signing/v1\"}")))
+                .isInstanceOf(CryptoException.class).hasMessageContaining("verifies PS256 only");
+        assertThatThrownBy(() -> signer.verify(doc, withHeader.apply("{\"alg\":\"PS256\",\"kid\":\"spaghetti-signing/../x\"}")))
+                .isInstanceOf(CryptoException.class);
+        assertThat(CryptoTestSupport.counter(sdk, "crypto.key.operations", "operation", "get-public-key"))
+                .as("no key lookup for a refused token").isEqualTo(lookups);
+    }
+
+    @Test
     void aDataKeyEncryptsAtMostMaxMessagesValues() {
         for (int i = 0; i < 2500; i++) {
             fields.encrypt(new byte[8], CTX);

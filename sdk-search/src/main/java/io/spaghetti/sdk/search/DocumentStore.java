@@ -6,8 +6,10 @@ import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.aggregations.CalendarInterval;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.HighlighterEncoder;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import io.spaghetti.sdk.core.resilience.RemotePolicy;
+import io.spaghetti.sdk.search.internal.DocumentIds;
 import io.spaghetti.sdk.search.internal.SearchErrors;
 import io.spaghetti.sdk.search.internal.SearchMetrics;
 import java.io.IOException;
@@ -48,6 +50,7 @@ public final class DocumentStore {
     }
 
     public Optional<SearchDocument> get(String tenant, String id) {
+        DocumentIds.requireId(id);
         SearchPage page = search(tenant, new SearchQuery(null, List.of(), 1, List.of(), false, false), id);
         return page.hits().stream().map(SearchPage.Hit::document).findFirst();
     }
@@ -57,9 +60,7 @@ public final class DocumentStore {
     }
 
     private SearchPage search(String tenant, SearchQuery q, String onlyId) {
-        if (tenant == null || tenant.isBlank()) {
-            throw new IllegalArgumentException("a search needs a tenant id");
-        }
+        DocumentIds.requireTenant(tenant);
         List<Query> filters = new ArrayList<>();
         filters.add(Query.of(f -> f.term(t -> t.field("tenantId").value(tenant))));
         q.tags().forEach(tag -> filters.add(Query.of(f -> f.term(t -> t.field("tags").value(tag)))));
@@ -80,7 +81,8 @@ public final class DocumentStore {
                     s.searchAfter(q.searchAfter());
                 }
                 if (q.highlight()) {
-                    s.highlight(h -> h.fields("title", f -> f).fields("body", f -> f));
+                    // HTML-escaped: the text around the <em> tags is the document's, and pages render it.
+                    s.highlight(h -> h.encoder(HighlighterEncoder.Html).fields("title", f -> f).fields("body", f -> f));
                 }
                 if (q.aggregations()) {
                     s.aggregations("tags", a -> a.terms(t -> t.field("tags").size(50)));
@@ -127,6 +129,7 @@ public final class DocumentStore {
 
     /** Documents of a tenant. */
     public long count(String tenant) {
+        DocumentIds.requireTenant(tenant);
         return call("count", () -> client.count(c -> c.index(config.aliasFor(tenant)).routing(tenant)
                 .query(qq -> qq.term(t -> t.field("tenantId").value(tenant))))).count();
     }

@@ -1,6 +1,7 @@
 package io.spaghetti.sdk.search;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spaghetti.sdk.search.internal.SearchErrors;
@@ -53,14 +54,33 @@ public final class IndexLifecycle {
         }
     }
 
-    /** The index template with the policy and rollover alias attached, for ILM clusters. */
-    public static byte[] withPolicy(byte[] indexTemplate, String alias) {
+    /**
+     * The index template for one alias on an ILM cluster: the policy and that alias as the rollover alias. ILM
+     * reads {@code rollover_alias} from each new index's settings, which come from the template, so every alias
+     * needs a template of its own: a dedicated alias's matches only {@code <alias>-*} and outranks the shared one
+     * (whose {@code documents-*} pattern also matches {@code documents-bigcorp-000001}).
+     */
+    public static byte[] withPolicy(byte[] indexTemplate, String alias, boolean dedicated) {
         try {
             ObjectNode t = (ObjectNode) JSON.readTree(indexTemplate);
             ObjectNode settings = t.with("template").with("settings");
             settings.put("index.lifecycle.name", POLICY);
             settings.put("index.lifecycle.rollover_alias", alias);
+            if (dedicated) {
+                t.putArray("index_patterns").add(alias + "-*");
+                t.put("priority", t.path("priority").asInt(0) + 1);
+            }
             return JSON.writeValueAsBytes(t);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lifecycle policy a template body attaches, or null. */
+    static String policyOf(byte[] indexTemplate) {
+        try {
+            JsonNode name = JSON.readTree(indexTemplate).path("template").path("settings").get("index.lifecycle.name");
+            return name == null ? null : name.asText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

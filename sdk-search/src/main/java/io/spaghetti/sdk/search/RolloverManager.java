@@ -73,7 +73,12 @@ public final class RolloverManager {
     private List<String> deleteExpired(String writeIndex) throws IOException {
         long cutoff = System.currentTimeMillis() - config.retention().toMillis();
         List<String> expired = new ArrayList<>();
+        // Only this alias's own indices: "documents-*" also matches dedicated tenants' "documents-bigcorp-000001".
+        java.util.regex.Pattern own = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(alias) + "-\\d+");
         client.indices().get(g -> g.index(alias + "-*")).result().forEach((name, state) -> {
+            if (!own.matcher(name).matches() || !state.aliases().containsKey(alias)) {
+                return;
+            }
             String created = state.settings() == null || state.settings().index() == null ? null
                     : state.settings().index().creationDate() == null ? null
                     : String.valueOf(state.settings().index().creationDate());

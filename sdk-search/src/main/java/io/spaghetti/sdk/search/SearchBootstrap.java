@@ -34,6 +34,7 @@ public final class SearchBootstrap {
     private final String alias;
     private final String user;
     private final Function<String, byte[]> resources;
+    private final String indexTemplateName;
 
     public SearchBootstrap(ElasticsearchClient client, String alias, String user) {
         this(client, alias, user, SearchBootstrap::bundled);
@@ -41,10 +42,43 @@ public final class SearchBootstrap {
 
     /** With other template sources (tests, or a service's own versions of the templates). */
     public SearchBootstrap(ElasticsearchClient client, String alias, String user, Function<String, byte[]> resources) {
+        this(client, alias, user, resources, INDEX_TEMPLATE);
+    }
+
+    private SearchBootstrap(ElasticsearchClient client, String alias, String user, Function<String, byte[]> resources,
+            String indexTemplateName) {
         this.client = client;
         this.alias = alias;
         this.user = user;
         this.resources = resources;
+        this.indexTemplateName = indexTemplateName;
+    }
+
+    /**
+     * What services run at start-up and {@code scripts/elasticsearch-setup.sh} runs for ops, so both leave the
+     * cluster in the same state: on an ILM cluster the policy, and an index template per alias that attaches it
+     * (see {@link IndexLifecycle#withPolicy}); then every alias's templates and write index. Returns the shared
+     * alias's report.
+     */
+    public static BootstrapReport installAll(ElasticsearchClient client, SearchConfig config, String user,
+            IndexLifecycle.Mode mode) {
+        if (mode == IndexLifecycle.Mode.ILM) {
+            IndexLifecycle.installPolicy(client);
+        }
+        BootstrapReport shared = null;
+        for (String alias : config.aliases()) {
+            boolean dedicated = !alias.equals(config.alias());
+            Function<String, byte[]> templates = mode != IndexLifecycle.Mode.ILM ? SearchBootstrap::bundled
+                    : r -> INDEX_TEMPLATE_RESOURCE.equals(r)
+                            ? IndexLifecycle.withPolicy(bundled(r), alias, dedicated) : bundled(r);
+            String templateName = mode == IndexLifecycle.Mode.ILM && dedicated ? INDEX_TEMPLATE + "-" + alias
+                    : INDEX_TEMPLATE;
+            BootstrapReport report = new SearchBootstrap(client, alias, user, templates, templateName).run();
+            if (!dedicated) {
+                shared = report;
+            }
+        }
+        return shared;
     }
 
     public BootstrapReport run() {
@@ -73,10 +107,34 @@ public final class SearchBootstrap {
 
     private int indexTemplate(List<String> decisions) throws IOException {
         byte[] body = resources.apply(INDEX_TEMPLATE_RESOURCE);
-        return ensure(INDEX_TEMPLATE, body, decisions, () -> {
-            var found = client.indices().getIndexTemplate(b -> b.name(INDEX_TEMPLATE)).indexTemplates();
-            return found.isEmpty() ? null : found.get(0).indexTemplate().version();
-        }, () -> client.indices().putIndexTemplate(b -> b.name(INDEX_TEMPLATE).withJson(new ByteArrayInputStream(body))));
+        String policy = IndexLifecycle.policyOf(body);
+        return ensure(indexTemplateName, body, decisions, () -> {
+            var found = client.indices().getIndexTemplate(b -> b.name(indexTemplateName)).indexTemplates();
+            if (found.isEmpty()) {
+                return null;
+            }
+            var installed = found.get(0).indexTemplate();
+            if (policy != null && !policy.equals(installedPolicy(installed))) {
+                // Same version without the policy (installed before ILM existed, or by an older setup script):
+                // a version check alone would call it current and never attach the policy.
+                decisions.add(indexTemplateName + ": does not attach the lifecycle policy " + policy + ", rewriting");
+                return null;
+            }
+            return installed.version();
+        }, () -> client.indices().putIndexTemplate(b -> b.name(indexTemplateName)
+                .withJson(new ByteArrayInputStream(body))));
+    }
+
+    private static String installedPolicy(co.elastic.clients.elasticsearch.indices.IndexTemplate installed) {
+        var settings = installed.template() == null ? null : installed.template().settings();
+        if (settings == null) {
+            return null;
+        }
+        if (settings.lifecycle() != null) {
+            return settings.lifecycle().name();
+        }
+        return settings.index() != null && settings.index().lifecycle() != null
+                ? settings.index().lifecycle().name() : null;
     }
 
     private interface Remote<T> {

@@ -48,18 +48,7 @@ public final class SearchModule implements SdkModule {
             }
             lifecycleMode = IndexLifecycle.detect(es);
             if (c.bootstrap()) {
-                java.util.function.Function<String, byte[]> templates = SearchBootstrap::bundled;
-                if (lifecycleMode == IndexLifecycle.Mode.ILM) {
-                    IndexLifecycle.installPolicy(es);
-                    templates = r -> SearchBootstrap.INDEX_TEMPLATE_RESOURCE.equals(r)
-                            ? IndexLifecycle.withPolicy(SearchBootstrap.bundled(r), c.alias()) : SearchBootstrap.bundled(r);
-                }
-                for (String alias : c.aliases()) {
-                    BootstrapReport r = new SearchBootstrap(es, alias, user, templates).run();
-                    if (alias.equals(c.alias())) {
-                        bootstrapReport = r;
-                    }
-                }
+                bootstrapReport = SearchBootstrap.installAll(es, c, user, lifecycleMode);
             }
         } catch (RuntimeException e) {
             es._transport().close();

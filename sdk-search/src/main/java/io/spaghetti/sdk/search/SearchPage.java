@@ -14,7 +14,10 @@ import java.util.Map;
 public record SearchPage(long total, List<Hit> hits, List<FieldValue> nextSearchAfter, Map<String, Long> tagCounts,
         Map<String, Long> monthCounts) {
 
-    /** A matching document with its score and highlighted fragments by field. */
+    /**
+     * A matching document with its score and highlighted fragments by field. Fragments are HTML: the document's
+     * text is escaped and the matches are wrapped in {@code <em>}, so a page can insert them as they are.
+     */
     public record Hit(SearchDocument document, double score, Map<String, List<String>> highlights) {
     }
 }

@@ -17,8 +17,8 @@ public final class SearchSetup {
         SearchConfig config = SdkConfig.load().section(SearchConfig.SECTION);
         ElasticsearchClient client = SearchClientFactory.create(config);
         try {
-            BootstrapReport report = new SearchBootstrap(client, config.alias(),
-                    config.username() == null ? "(api key)" : config.username()).run();
+            BootstrapReport report = SearchBootstrap.installAll(client, config,
+                    config.username() == null ? "(api key)" : config.username(), IndexLifecycle.detect(client));
             report.decisions().forEach(d -> System.out.println("  " + d));
             System.out.println("search setup done: " + report.writes() + " write(s)");
         } catch (RuntimeException e) {

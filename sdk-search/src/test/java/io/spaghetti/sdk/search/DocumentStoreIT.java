@@ -107,6 +107,38 @@ class DocumentStoreIT {
     }
 
     @Test
+    void aTenantWhoseNameEndsLikeAnotherTenantsIdPrefixCannotOverwriteItsDocument() {
+        String victim = "vic" + UUID.randomUUID().toString().substring(0, 6);
+        try (Sdk sdk = SearchStack.sdk(SearchStack.app("documents"))) {
+            DocumentStore store = sdk.module(SearchModule.class).documents();
+            store.index(doc(victim, "p:q", "Victim's acknowledged document", List.of("x"), JAN), true);
+            store.index(doc(victim + ":p", "q", "Attacker's document", List.of("x"), JAN), true);
+
+            assertThat(store.get(victim, "p:q")).get().extracting(SearchDocument::title)
+                    .isEqualTo("Victim's acknowledged document");
+            assertThat(store.get(victim + ":p", "q")).get().extracting(SearchDocument::title)
+                    .isEqualTo("Attacker's document");
+            assertThat(store.count(victim)).isEqualTo(1);
+            assertThatThrownBy(() -> store.search("bad\ttenant", SearchQuery.text("x")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control character");
+        }
+    }
+
+    @Test
+    void highlightsEscapeTheDocumentsHtml() {
+        String t = "tenant-h-" + UUID.randomUUID();
+        try (Sdk sdk = SearchStack.sdk(SearchStack.app("documents"))) {
+            DocumentStore store = sdk.module(SearchModule.class).documents();
+            store.index(new SearchDocument("x", t, "Plan <img src=x onerror=alert(1)> launch", "<script>steal()</script> launch",
+                    "a", List.of(), "en", "draft", JAN, JAN), true);
+            SearchPage.Hit hit = store.search(t, SearchQuery.text("launch")).hits().get(0);
+            assertThat(hit.highlights().get("title").get(0)).doesNotContain("<img").contains("&lt;img")
+                    .contains("<em>launch</em>");
+            assertThat(hit.highlights().get("body").get(0)).doesNotContain("<script>").contains("&lt;script&gt;");
+        }
+    }
+
+    @Test
     void bulkIndexesEveryDocumentExactlyOnceAndReportsTheBadOnes() {
         String t = "tenant-bulk-" + UUID.randomUUID();
         int count = Integer.getInteger("search.it.bulkDocs", 100_000);

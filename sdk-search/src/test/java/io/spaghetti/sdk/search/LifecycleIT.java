@@ -54,6 +54,25 @@ class LifecycleIT {
     }
 
     @Test
+    void retentionOfTheSharedAliasNeverTouchesADedicatedTenantsIndices() throws Exception {
+        String alias = alias("shared");
+        String dedicated = alias + "-bigcorp";
+        ElasticsearchClient app = SearchClientFactory.create(SearchStack.app(alias));
+        new SearchBootstrap(app, alias, "app").run();
+        new SearchBootstrap(app, dedicated, "app").run();
+        Thread.sleep(2_100);
+
+        RolloverManager.Report report = new RolloverManager(app, alias,
+                new SearchConfig.Lifecycle(true, Duration.ofHours(1), Duration.ofDays(30), "50gb", Duration.ofSeconds(1),
+                        Duration.ofMinutes(1)), new SimpleMeterRegistry()).runOnce();
+
+        assertThat(report.deleted()).isEmpty();
+        assertThat(app.indices().exists(e -> e.index(dedicated + "-000001")).value()).isTrue();
+        assertThat(app.indices().getAlias(a -> a.name(dedicated)).result()).containsOnlyKeys(dedicated + "-000001");
+        app.indices().delete(d -> d.index(alias + "-000001", dedicated + "-000001"));
+    }
+
+    @Test
     void snapshotDeleteRestoreGivesTheSameCountAndRetentionDeletesOldSnapshots() throws Exception {
         String alias = alias("snap");
         ElasticsearchClient admin = SearchStack.admin();

@@ -28,7 +28,8 @@ public final class DataKeys {
     private final String kekName;
     private final CryptoConfig.DataKeys limits;
     private final Cache<DekId, SecretKeySpec> unwrapped;
-    private final Cache<DekId, byte[]> rewrapped;
+    /** Rewrapped headers by source data key and target KEK version: a later rotation must not reuse them. */
+    private final Cache<RewrapId, byte[]> rewrapped;
     private volatile String kekVersion;
     private volatile ActiveKey active;
     private volatile boolean extendingWarned;
@@ -40,6 +41,9 @@ public final class DataKeys {
 
     /** Identifies a wrapped data key by everything that names it. */
     record DekId(byte provider, String kekName, String kekVersion, ByteBuffer wrapped) {
+    }
+
+    private record RewrapId(DekId source, String targetVersion) {
     }
 
     /**
@@ -174,13 +178,14 @@ public final class DataKeys {
 
     /** The header under the current KEK version for the data key a ciphertext names (one wrap per data key). */
     byte[] rewrappedHeader(Envelope.Header h) {
-        DekId id = new DekId(h.provider(), h.kekName(), h.kekVersion(), ByteBuffer.wrap(h.wrappedKeyBytes()));
+        String version = kekVersion;
+        RewrapId id = new RewrapId(new DekId(h.provider(), h.kekName(), h.kekVersion(),
+                ByteBuffer.wrap(h.wrappedKeyBytes())), version);
         byte[] header = rewrapped.getIfPresent(id);
         if (header != null) {
             return header;
         }
         byte[] dek = forDecryption(h).getEncoded();
-        String version = kekVersion;
         try {
             byte[] wrapped = ops.run("rewrap", kekName, version, () -> ops.provider().wrap(kekName, version, dek));
             header = Envelope.header(ops.provider().formatId(), kekName, version, wrapped);

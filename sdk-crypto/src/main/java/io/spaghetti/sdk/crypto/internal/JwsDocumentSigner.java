@@ -1,5 +1,7 @@
 package io.spaghetti.sdk.crypto.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spaghetti.sdk.crypto.CryptoConfig.SignatureAlgorithm;
@@ -13,8 +15,7 @@ import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 
 /** JWS (detached payload) signatures by the provider's signing key; verification is local. */
@@ -22,12 +23,15 @@ public final class JwsDocumentSigner implements DocumentSigner {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
+    /** Key versions as Key Vault, PKCS#11 and the local store name them. */
+    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final KeyOperations ops;
     private final String keyName;
     private final SignatureAlgorithm algorithm;
     private final Supplier<String> currentVersion;
-    private final Map<String, PublicKey> publicKeys = new ConcurrentHashMap<>();
+    /** Public keys by version of the one signing key; bounded, as versions come from the tokens verified. */
+    private final Cache<String, PublicKey> publicKeys = Caffeine.newBuilder().maximumSize(32).build();
 
     public JwsDocumentSigner(KeyOperations ops, String keyName, SignatureAlgorithm algorithm,
             Supplier<String> currentVersion) {
@@ -64,14 +68,21 @@ public final class JwsDocumentSigner implements DocumentSigner {
         }
         String alg = header.path("alg").asText();
         String kid = header.path("kid").asText();
-        int slash = kid.lastIndexOf('/');
-        if (!alg.equals("PS256") && !alg.equals("RS256") || slash <= 0) {
-            throw malformed("alg must be PS256 or RS256 and kid name/version, got alg=" + alg + " kid=" + kid);
+        // Only the configured key and algorithm: a kid naming any other key in the vault must not verify,
+        // and must not cost a vault call.
+        if (!alg.equals(algorithm.name())) {
+            throw malformed("it is signed with alg " + printable(alg) + " but this service verifies " + algorithm
+                    + " only (crypto.signatureAlgorithm)");
         }
-        PublicKey key = publicKeys.computeIfAbsent(kid, k -> ops.run("get-public-key", kid.substring(0, slash),
-                kid.substring(slash + 1), () -> ops.provider().publicKey(kid.substring(0, slash), kid.substring(slash + 1))));
+        if (!kid.startsWith(keyName + "/") || !VERSION.matcher(kid.substring(keyName.length() + 1)).matches()) {
+            throw malformed("its kid " + printable(kid) + " is not a version of the signing key " + keyName
+                    + " (crypto.signingKeyName)");
+        }
+        String version = kid.substring(keyName.length() + 1);
+        PublicKey key = publicKeys.get(version, v -> ops.run("get-public-key", keyName, v,
+                () -> ops.provider().publicKey(keyName, v)));
         try {
-            Signature verifier = verifier(SignatureAlgorithm.valueOf(alg));
+            Signature verifier = verifier(algorithm);
             verifier.initVerify(key);
             verifier.update((parts[0] + "." + B64.encodeToString(document)).getBytes(StandardCharsets.US_ASCII));
             return verifier.verify(signature);
@@ -92,6 +103,11 @@ public final class JwsDocumentSigner implements DocumentSigner {
         Signature s = provider == null ? Signature.getInstance("RSASSA-PSS") : Signature.getInstance("RSASSA-PSS", provider);
         s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
         return s;
+    }
+
+    private static String printable(String untrusted) {
+        String cut = untrusted.length() > 80 ? untrusted.substring(0, 80) + "..." : untrusted;
+        return "'" + cut.replaceAll("\\p{Cntrl}", "?") + "'";
     }
 
     private static CryptoException malformed(String why) {
