@@ -8,6 +8,8 @@ import io.spaghetti.sdk.core.internal.cache.CachesImpl;
 import io.spaghetti.sdk.core.redis.RedisModule;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Module {@code cache}: the tiered cache. Starts without Redis (L1 and loaders only, DEGRADED)
@@ -15,6 +17,7 @@ import java.util.concurrent.Executors;
  */
 public final class CacheModule implements SdkModule {
     private volatile CachesImpl caches;
+    private volatile ScheduledFuture<?> probe;
 
     @Override
     public String name() {
@@ -42,6 +45,7 @@ public final class CacheModule implements SdkModule {
                 Executors.newCachedThreadPool(context.threadFactory("cache")));
         if (redisEnabled) {
             context.module(RedisModule.class).onConnected(c::attach);
+            probe = context.scheduler().scheduleWithFixedDelay(c::probe, 1, 1, TimeUnit.SECONDS);
         }
         caches = c;
     }
@@ -62,6 +66,10 @@ public final class CacheModule implements SdkModule {
 
     @Override
     public void close() {
+        ScheduledFuture<?> p = probe;
+        if (p != null) {
+            p.cancel(false);
+        }
         CachesImpl c = caches;
         if (c != null) {
             c.close();

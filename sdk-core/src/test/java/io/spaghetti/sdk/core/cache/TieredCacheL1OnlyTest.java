@@ -57,6 +57,27 @@ class TieredCacheL1OnlyTest {
     }
 
     @Test
+    void anL1OnlyCacheCountsNoL2Errors() {
+        TieredCache<Doc> docs = sdk.cache().cache("docs", Doc.class);
+        for (int i = 0; i < 10; i++) {
+            docs.get("d" + i, k -> new Doc(k, "t"));
+            docs.put("p" + i, new Doc("p", "t"));
+            docs.invalidate("d" + i);
+        }
+        docs.getAll(List.of("a", "b"), keys -> Map.of());
+        docs.invalidateAll();
+        assertThat(registry.find("cache.l2.errors").functionCounters()).allSatisfy(c -> assertThat(c.count()).isZero());
+        assertThat(registry.find("cache.l2.errors").counters()).isNotEmpty().allSatisfy(c -> assertThat(c.count()).isZero());
+    }
+
+    @Test
+    void getAllTreatsANullFromTheLoaderAsNothingFound() {
+        TieredCache<Doc> docs = sdk.cache().cache("docs", Doc.class);
+        docs.put("known", new Doc("known", "t"));
+        assertThat(docs.getAll(List.of("known", "unknown"), keys -> null)).containsOnlyKeys("known");
+    }
+
+    @Test
     void concurrentMissesCallTheLoaderOncePerInstance() throws Exception {
         TieredCache<Doc> docs = sdk.cache().cache("docs", Doc.class);
         AtomicInteger loads = new AtomicInteger();

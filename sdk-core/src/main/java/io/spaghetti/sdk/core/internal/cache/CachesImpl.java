@@ -41,7 +41,7 @@ public final class CachesImpl implements Caches {
         this.namespacePrefix = "spaghetti:" + namespace + ":";
         this.registry = registry;
         this.async = async;
-        this.l2 = new RedisL2(policy);
+        this.l2 = new RedisL2(policy, redisEnabled);
         this.bus = new InvalidationBus(namespacePrefix + "cache-invalidations", this::onRemoteInvalidation,
                 () -> clearAllL1("invalidation subscription restored"));
         policy.circuitBreaker().getEventPublisher().onStateTransition(e -> {
@@ -121,6 +121,22 @@ public final class CachesImpl implements Caches {
             log.info("Clearing every L1 cache: {}", why);
         }
         caches.values().forEach(TieredCacheImpl::clearL1);
+    }
+
+    /**
+     * Calls Redis through the breaker while it is not closed, so it closes (and health returns to UP) as soon as
+     * Redis is back, not when some L1 miss happens to reach it. Run on a schedule.
+     */
+    public void probe() {
+        CircuitBreaker.State state = l2.policy().circuitBreaker().getState();
+        if (!l2.attached() || state == CircuitBreaker.State.CLOSED || state == CircuitBreaker.State.FORCED_OPEN) {
+            return;
+        }
+        try {
+            l2.call(config.defaults().l2Timeout(), c -> c.getBucket(namespacePrefix + "probe").isExistsAsync());
+        } catch (L2Exception e) {
+            log.debug("Cache L2 probe failed: {}", e.kind);
+        }
     }
 
     public Health health() {

@@ -18,10 +18,17 @@ import org.redisson.api.RedissonClient;
  */
 final class RedisL2 {
     private final RemotePolicy policy;
+    private final boolean enabled;
     private volatile RedissonClient client;
 
-    RedisL2(RemotePolicy policy) {
+    /** @param enabled false where {@code redis.enabled: false}: the caches are L1-only by design */
+    RedisL2(RemotePolicy policy, boolean enabled) {
         this.policy = policy;
+        this.enabled = enabled;
+    }
+
+    boolean enabled() {
+        return enabled;
     }
 
     void attach(RedissonClient client) {

@@ -44,6 +44,12 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
     private static final Logger log = LoggerFactory.getLogger(TieredCacheImpl.class);
     private static final byte VALUE = 1;
     private static final byte NULL = 0;
+    /**
+     * What {@code invalidate} leaves in L2 for {@code leaseTime}: a miss for readers, and loaders write with
+     * SET NX, so a load that read the source before the invalidation cannot put its older value back.
+     */
+    private static final byte TOMBSTONE = 2;
+    private static final byte[] TOMBSTONE_BYTES = {TOMBSTONE};
 
     /**
      * An L1 entry; {@code value == null} is a cached null, which expires at {@code nullDeadline}
@@ -193,7 +199,7 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
     private Holder loadAndWrite(String key, Function<String, ? extends V> loader) {
         Holder h = load(key, loader);
         if (h.value() != null || spec.cacheNulls()) {
-            writeL2(key, h);
+            writeL2(key, h, true);
         }
         return h;
     }
@@ -217,14 +223,31 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
         }
     }
 
+    /**
+     * Keeps a value read or loaded since {@code startEpoch} in L1, unless a put or invalidation happened
+     * meanwhile (the value may predate it). The check and the store are one atomic step on the key, and
+     * every writer bumps the epoch inside its own step on the key after writing L2 ({@link #replaceL1}),
+     * so a store that passes the check can never land after a newer put or invalidation of that key.
+     */
     private void storeL1(String key, Holder h, long startEpoch) {
         if (h.value() == null && !spec.cacheNulls()) {
             return;
         }
-        // An invalidation arrived while we were loading: the value may predate it.
-        if (epoch.get() == startEpoch) {
-            l1.put(key, withNullDeadline(h));
-        }
+        Holder stored = withNullDeadline(h);
+        l1.asMap().compute(key, (k, current) -> epoch.get() == startEpoch ? stored : current);
+    }
+
+    /**
+     * Sets (or with null removes) a key's L1 entry and bumps the epoch, in one atomic step on the key. A load of
+     * the key still running started before this write: later callers must not join it, so it leaves the
+     * single-flight map (its own callers still get its value; it keeps nothing in L1).
+     */
+    private void replaceL1(String key, Holder h) {
+        l1.asMap().compute(key, (k, current) -> {
+            epoch.incrementAndGet();
+            return h;
+        });
+        inFlight.remove(key);
     }
 
     private Holder withNullDeadline(Holder h) {
@@ -266,11 +289,12 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
             }
         }
         if (!toLoad.isEmpty()) {
-            Map<String, ? extends V> loaded = timed(() -> loader.apply(toLoad));
+            Map<String, ? extends V> returned = timed(() -> loader.apply(toLoad));
+            Map<String, ? extends V> loaded = returned == null ? Map.of() : returned;
             for (String key : toLoad) {
                 Holder h = new Holder(loaded.get(key));
                 if (h.value() != null || spec.cacheNulls()) {
-                    writeL2(key, h);
+                    writeL2(key, h, true);
                 }
                 storeL1(key, h, startEpoch);
                 if (h.value() != null) {
@@ -283,34 +307,38 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
 
     @Override
     public void put(String key, V value) {
-        epoch.incrementAndGet();
         Holder h = new Holder(value);
-        writeL2(key, h);
+        // L2 first: a load that starts after the epoch moves must find the new value there.
+        writeL2(key, h, false);
         metrics.puts.increment();
-        l1.put(key, withNullDeadline(h));
+        replaceL1(key, withNullDeadline(h));
         owner.publish(this, key);
     }
 
     @Override
     public void invalidate(String key) {
-        epoch.incrementAndGet();
-        l1.invalidate(key);
-        try {
-            l2.call(spec.l2Timeout(), c -> c.getBucket(l2Key(key), ByteArrayCodec.INSTANCE).deleteAsync());
-        } catch (L2Exception e) {
-            countL2Error(e);
+        if (l2Usable()) {
+            try {
+                l2.call(spec.l2Timeout(), c -> c.getBucket(l2Key(key), ByteArrayCodec.INSTANCE)
+                        .setAsync(TOMBSTONE_BYTES, spec.leaseTime()));
+            } catch (L2Exception e) {
+                countL2Error(e);
+            }
         }
+        replaceL1(key, null);
         owner.publish(this, key);
     }
 
     @Override
     public void invalidateAll() {
-        clearL1();
-        try {
-            l2.call(Duration.ofSeconds(30), c -> c.getKeys().deleteByPatternAsync(keyPrefix + "*"));
-        } catch (L2Exception e) {
-            countL2Error(e);
+        if (l2Usable()) {
+            try {
+                l2.call(Duration.ofSeconds(30), c -> c.getKeys().deleteByPatternAsync(keyPrefix + "*"));
+            } catch (L2Exception e) {
+                countL2Error(e);
+            }
         }
+        clearL1();
         owner.publish(this, null);
     }
 
@@ -337,11 +365,12 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
     /** An invalidation from another instance. */
     void onRemoteInvalidation(String key) {
         metrics.invalidationsReceived.increment();
-        epoch.incrementAndGet();
         if (key == null) {
+            epoch.incrementAndGet();
             l1.invalidateAll();
+            inFlight.clear();
         } else {
-            l1.invalidate(key);
+            replaceL1(key, null);
         }
     }
 
@@ -352,6 +381,7 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
     void clearL1() {
         epoch.incrementAndGet();
         l1.invalidateAll();
+        inFlight.clear();
         metrics.l1Clears.increment();
     }
 
@@ -363,9 +393,22 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
         return spec;
     }
 
-    private Holder readL2(String key) {
-        if (!l2.attached()) {
+    /**
+     * Whether L2 can be called now. Detached counts as an unavailable L2, except where Redis is disabled
+     * by configuration: an L1-only cache is working as configured.
+     */
+    private boolean l2Usable() {
+        if (l2.attached()) {
+            return true;
+        }
+        if (l2.enabled()) {
             metrics.l2ErrorUnavailable.increment();
+        }
+        return false;
+    }
+
+    private Holder readL2(String key) {
+        if (!l2Usable()) {
             return null;
         }
         byte[] bytes;
@@ -379,8 +422,7 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
     }
 
     private Map<String, Holder> readL2All(List<String> keys) {
-        if (!l2.attached()) {
-            metrics.l2ErrorUnavailable.increment();
+        if (!l2Usable()) {
             return Map.of();
         }
         BatchResult<?> batch;
@@ -412,6 +454,10 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
             metrics.l2Miss.increment();
             return null;
         }
+        if (bytes.length == 1 && bytes[0] == TOMBSTONE) {
+            metrics.l2Miss.increment();
+            return null;
+        }
         try {
             if (bytes.length == 1 && bytes[0] == NULL) {
                 metrics.l2Hit.increment();
@@ -433,9 +479,9 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
         }
     }
 
-    private void writeL2(String key, Holder h) {
-        if (!l2.attached()) {
-            metrics.l2ErrorUnavailable.increment();
+    /** @param fromLoader a loaded value: written only where L2 holds nothing (no newer put, no tombstone) */
+    private void writeL2(String key, Holder h, boolean fromLoader) {
+        if (!l2Usable()) {
             return;
         }
         byte[] bytes;
@@ -462,7 +508,11 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
         byte[] toWrite = bytes;
         Duration ttlToWrite = ttl;
         try {
-            l2.call(spec.l2Timeout(), c -> c.getBucket(l2Key(key), ByteArrayCodec.INSTANCE).setAsync(toWrite, ttlToWrite));
+            l2.call(spec.l2Timeout(), c -> {
+                var bucket = c.getBucket(l2Key(key), ByteArrayCodec.INSTANCE);
+                return fromLoader ? bucket.setIfAbsentAsync(toWrite, ttlToWrite).thenApply(written -> null)
+                        : bucket.setAsync(toWrite, ttlToWrite);
+            });
         } catch (L2Exception e) {
             countL2Error(e);
         }
