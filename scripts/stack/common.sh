@@ -1,6 +1,6 @@
 # Shared helpers for scripts/stack.sh. Sourced, not run.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-STACK_DIR="${SPAGHETTI_STACK_DIR:-$ROOT/.stack}"
+STACK_DIR="${SPAGHETTI_TOOL_STACK_DIR:-$ROOT/.stack}"
 ENV_FILE="$STACK_DIR/stack.env"
 
 log() { printf '[stack] %s\n' "$*" >&2; }

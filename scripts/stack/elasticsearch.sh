@@ -3,7 +3,7 @@
 # (the checkout may sit under a folder that user cannot enter).
 ES_VERSION=8.19.21
 ES_USER=spaghetti-es
-ES_BASE="${SPAGHETTI_ES_DIR:-/var/tmp/spaghetti-es-$(printf %s "$ROOT" | md5sum | cut -c1-8)}"
+ES_BASE="${SPAGHETTI_TOOL_ES_DIR:-/var/tmp/spaghetti-es-$(printf %s "$ROOT" | md5sum | cut -c1-8)}"
 ES_HOME="$ES_BASE/elasticsearch-$ES_VERSION"
 ES_HTTP_PORTS=(19200 19201 19202)
 ES_TRANSPORT_PORTS=(19300 19301 19302)

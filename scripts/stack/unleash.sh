@@ -3,7 +3,7 @@ UNLEASH_PORT=14242
 PG_PORT=15432
 PG_BIN=/usr/lib/postgresql/15/bin
 # PostgreSQL runs as 'postgres', so its files live outside the checkout (see elasticsearch.sh).
-PG_BASE="${SPAGHETTI_PG_DIR:-/var/tmp/spaghetti-pg-$(printf %s "$ROOT" | md5sum | cut -c1-8)}"
+PG_BASE="${SPAGHETTI_TOOL_PG_DIR:-/var/tmp/spaghetti-pg-$(printf %s "$ROOT" | md5sum | cut -c1-8)}"
 UNLEASH_DIR="$STACK_DIR/unleash"
 FLAGS_FILE="$ROOT/sdk-flags/src/main/resources/flags/platform-flags.json"
 

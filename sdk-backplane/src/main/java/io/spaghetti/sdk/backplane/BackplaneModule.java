@@ -101,7 +101,7 @@ public final class BackplaneModule implements SdkModule {
         if (client == null) {
             return Health.down("Redis not reached yet");
         }
-        Map<String, Object> details = Map.of("server", serverName, "hubs", hubs.size());
+        Map<String, Object> details = Health.details("server", serverName, "hubs", hubs.size());
         return circuitBreaker.getState() == CircuitBreaker.State.OPEN
                 ? Health.degraded("publishes to Redis are failing (circuit open)").withDetails(details)
                 : Health.up(details);

@@ -7,12 +7,25 @@ import java.util.Objects;
  * A module's state as its health check sees it.
  *
  * @param reason  why it is not UP (null when UP)
- * @param details bounded facts for operators (mode, node count); never secrets
+ * @param details bounded facts for operators (mode, node count), in the order given; never secrets
  */
 public record Health(HealthStatus status, String reason, Map<String, Object> details) {
     public Health {
         Objects.requireNonNull(status, "status");
-        details = Map.copyOf(details);
+        // Insertion order is kept: operators read the JSON, and a caller's order is its order of importance.
+        details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
+    }
+
+    /** Details in the order given: {@code details("mode", "cluster", "nodes", 3)}. */
+    public static Map<String, Object> details(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("details are key, value pairs: got an odd number of arguments");
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return out;
     }
 
     public static Health up(Map<String, Object> details) {

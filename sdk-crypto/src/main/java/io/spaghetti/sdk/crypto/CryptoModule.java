@@ -1,5 +1,6 @@
 package io.spaghetti.sdk.crypto;
 
+import java.util.Locale;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.spaghetti.sdk.core.Health;
 import io.spaghetti.sdk.core.ModuleContext;
@@ -69,7 +70,7 @@ public final class CryptoModule implements SdkModule {
         CryptoConfig c = context.config().section(CryptoConfig.SECTION);
         String environment = context.config().service().environment();
         if (c.provider() == CryptoConfig.Provider.LOCAL && environment != null
-                && PRODUCTION.contains(environment.toLowerCase())) {
+                && PRODUCTION.contains(environment.toLowerCase(Locale.ROOT))) {
             log.warn("!!! crypto.provider is LOCAL in environment '{}': data keys are wrapped by a key in a local file, "
                     + "not an HSM. Use azure_key_vault or pkcs11 in production. !!!", environment);
         }
@@ -189,7 +190,7 @@ public final class CryptoModule implements SdkModule {
         if (provider == null) {
             return Health.down("not started");
         }
-        Map<String, Object> details = Map.of("provider", provider.name(), "kek", config.kekName(), "kekVersion",
+        Map<String, Object> details = Health.details("provider", provider.name(), "kek", config.kekName(), "kekVersion",
                 dataKeys.kekVersion());
         return circuitBreaker.getState() == CircuitBreaker.State.OPEN
                 ? Health.degraded("key service failing (circuit open); cached data keys still work").withDetails(details)

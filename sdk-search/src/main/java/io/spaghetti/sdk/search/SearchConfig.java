@@ -1,5 +1,6 @@
 package io.spaghetti.sdk.search;
 
+import java.util.Locale;
 import io.spaghetti.sdk.core.config.ConfigProblems;
 import io.spaghetti.sdk.core.config.ConfigSection;
 import io.spaghetti.sdk.core.config.ModuleSection;
@@ -93,7 +94,7 @@ public record SearchConfig(boolean enabled, boolean required, List<String> hosts
         dedicatedTenants.forEach((tenant, a) -> problems.require(a.matches("[a-z][a-z0-9_-]*")
                 && a.startsWith(alias + "-") && !a.matches(".*-\\d{6}"), path + ".dedicatedTenants." + tenant, a,
                 "must be an alias named " + alias + "-<something> (so the index template applies)",
-                "use e.g. " + alias + "-" + tenant.toLowerCase()));
+                "use e.g. " + alias + "-" + tenant.toLowerCase(Locale.ROOT)));
         problems.require(bulk.maxOperations() >= 1, path + ".bulk.maxOperations", bulk.maxOperations(),
                 "must be at least 1", "use e.g. 1000");
         problems.require(bulk.maxConcurrentRequests() >= 1, path + ".bulk.maxConcurrentRequests",

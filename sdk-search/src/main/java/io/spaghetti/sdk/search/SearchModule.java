@@ -1,5 +1,6 @@
 package io.spaghetti.sdk.search;
 
+import java.util.Locale;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.HealthStatus;
 import co.elastic.clients.elasticsearch.cluster.HealthResponse;
@@ -114,8 +115,8 @@ public final class SearchModule implements SdkModule {
     public Health health() {
         try {
             HealthResponse h = client.cluster().health();
-            Map<String, Object> details = Map.of("cluster", h.clusterName(), "status", h.status().jsonValue(),
-                    "nodes", h.numberOfNodes(), "lifecycle", lifecycleMode.name().toLowerCase());
+            Map<String, Object> details = Health.details("cluster", h.clusterName(), "status", h.status().jsonValue(),
+                    "nodes", h.numberOfNodes(), "lifecycle", lifecycleMode.name().toLowerCase(Locale.ROOT));
             if (h.status() == HealthStatus.Red) {
                 return Health.down("cluster status red").withDetails(details);
             }

@@ -55,7 +55,8 @@ public final class SecurityRoles {
                 installed.add(role.getKey());
             } catch (IOException | RuntimeException e) {
                 int status = SearchErrors.status(e);
-                if (status == 400 || status == 403 || status == 405 || status == 500) {
+                // A 5xx is the cluster failing, not a realm that refuses writes: it must surface as an error.
+                if (status == 400 || status == 403 || status == 405) {
                     String reason = "native role writes refused (" + status + "): roles come from roles.yml on every node";
                     log.info("Security roles: {}", reason);
                     return new Outcome(installed, true, reason);

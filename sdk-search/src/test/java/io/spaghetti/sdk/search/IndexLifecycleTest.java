@@ -87,4 +87,13 @@ class IndexLifecycleTest {
         assertThat(p.at("/phases/hot/actions/rollover/max_primary_shard_size").asText()).isEqualTo("50gb");
         assertThat(p.at("/phases/delete/actions").has("delete")).isTrue();
     }
+
+    @Test
+    void aServerErrorWritingRolesIsAnErrorNotAFileRealmReport() throws Exception {
+        try (RecordingElasticsearch es = new RecordingElasticsearch()) {
+            es.failWith500("PUT /_security/role/");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecurityRoles.install(es.client()))
+                    .hasMessageContaining("install role");
+        }
+    }
 }

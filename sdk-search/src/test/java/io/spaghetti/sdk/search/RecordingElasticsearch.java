@@ -24,6 +24,7 @@ final class RecordingElasticsearch implements AutoCloseable {
 
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final Map<String, String> responses = new ConcurrentHashMap<>();
+    private final List<String> failing = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private final RestClient rest;
 
@@ -33,6 +34,16 @@ final class RecordingElasticsearch implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
             requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body));
+            if (failing.stream().anyMatch(key::startsWith)) {
+                byte[] error = "{\"error\":{\"type\":\"internal\",\"reason\":\"boom\"},\"status\":500}"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(500, error.length);
+                exchange.getResponseBody().write(error);
+                exchange.close();
+                return;
+            }
             String answer = responses.getOrDefault(key, key.startsWith("PUT ") ? "{\"acknowledged\":true,"
                     + "\"shards_acknowledged\":true,\"index\":\"" + exchange.getRequestURI().getPath().substring(1) + "\"}"
                     : null);
@@ -49,6 +60,11 @@ final class RecordingElasticsearch implements AutoCloseable {
         });
         server.start();
         rest = RestClient.builder(new HttpHost("127.0.0.1", server.getAddress().getPort(), "http")).build();
+    }
+
+    /** Requests whose "METHOD path" starts with {@code prefix} get a 500. */
+    void failWith500(String prefix) {
+        failing.add(prefix);
     }
 
     ElasticsearchClient client() {

@@ -1,5 +1,6 @@
 package io.spaghetti.sdk.backplane.internal;
 
+import java.util.Locale;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,7 +68,7 @@ final class BackplaneMetrics {
     }
 
     private static String tag(Enum<?> e) {
-        return e.name().toLowerCase();
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
     void sent(Kind k) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spaghetti.sdk.core.json.SdkJson;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.spaghetti.sdk.backplane.BackplaneException;
 import io.spaghetti.sdk.backplane.HubInvocation;
@@ -231,8 +232,8 @@ public enum HubProtocol {
     private static final int COMPLETION = 3;
     private static final int RESULT_ERROR = 1;
     private static final int RESULT_VALUE = 3;
-    static final ObjectMapper JSON_MAPPER = new ObjectMapper();
-    static final ObjectMapper MSGPACK_MAPPER = new ObjectMapper(new MessagePackFactory());
+    static final ObjectMapper JSON_MAPPER = SdkJson.mapper();
+    static final ObjectMapper MSGPACK_MAPPER = SdkJson.mapper(new MessagePackFactory());
 
     private final String wireName;
 

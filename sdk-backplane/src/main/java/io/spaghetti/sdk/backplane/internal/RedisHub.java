@@ -1,5 +1,6 @@
 package io.spaghetti.sdk.backplane.internal;
 
+import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -654,7 +655,7 @@ public final class RedisHub implements HubContext {
     }
 
     private static String kindName(Kind kind) {
-        return kind.name().toLowerCase().replace('_', ' ');
+        return kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 
     private static CompletableFuture<Void> all(List<CompletableFuture<Void>> futures) {

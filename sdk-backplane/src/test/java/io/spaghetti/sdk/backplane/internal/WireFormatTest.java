@@ -60,6 +60,15 @@ class WireFormatTest {
     }
 
     @Test
+    void javaTimeArgumentsAreIsoStringsInBothProtocols() {
+        java.time.Instant at = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        byte[] json = HubProtocol.JSON.invocation(Map.of(), null, "T", List.of(Map.of("at", at)));
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"arguments\":[{\"at\":\"2026-12-01T10:00:00Z\"}]");
+        byte[] msgpack = HubProtocol.MESSAGEPACK.invocation(Map.of(), null, "T", List.of(at));
+        assertThat(new String(msgpack, StandardCharsets.ISO_8859_1)).contains("2026-12-01T10:00:00Z");
+    }
+
+    @Test
     void messagePackInvocationFrameIsLengthPrefixedArrayOfSix() {
         assertThat(HubProtocol.MESSAGEPACK.invocation(Map.of(), null, "ReceiveMessage", List.of("hello")))
                 .isEqualTo(messagePackFrame());

@@ -77,10 +77,16 @@ public final class AiMetrics {
         if (seen.contains(v)) {
             return v;
         }
-        if (seen.size() >= MAX_VALUES) {
-            return OTHER;
+        // Check and add under one lock: concurrent first sightings must not take the set past the bound.
+        synchronized (seen) {
+            if (seen.contains(v)) {
+                return v;
+            }
+            if (seen.size() >= MAX_VALUES) {
+                return OTHER;
+            }
+            seen.add(v);
+            return v;
         }
-        seen.add(v);
-        return v;
     }
 }

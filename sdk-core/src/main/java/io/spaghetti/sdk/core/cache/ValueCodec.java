@@ -3,7 +3,7 @@ package io.spaghetti.sdk.core.cache;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.spaghetti.sdk.core.json.SdkJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -41,7 +41,7 @@ public interface ValueCodec<V> {
 
     /** Jackson codec; unknown properties fail decoding so a changed class shows up as a corrupt value, not a half-filled one. */
     final class JsonCodec<V> implements ValueCodec<V> {
-        static final ObjectMapper MAPPER = JsonMapper.builder().findAndAddModules().build();
+        static final ObjectMapper MAPPER = SdkJson.mapper().findAndRegisterModules();
         private final JavaType type;
 
         JsonCodec(JavaType type) {

@@ -1,5 +1,6 @@
 package io.spaghetti.sdk.core.config;
 
+import java.util.Locale;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ public final class Secret {
 
     /** The reference without the value, e.g. {@code env:REDIS_PASSWORD}; a literal shows as {@code value:***}. */
     public String reference() {
-        return kind == Kind.VALUE ? "value:***" : kind.name().toLowerCase() + ":" + ref;
+        return kind == Kind.VALUE ? "value:***" : kind.name().toLowerCase(Locale.ROOT) + ":" + ref;
     }
 
     @Override

@@ -10,7 +10,8 @@ public record ServiceConfig(String name, String instance, String environment) im
 
     public ServiceConfig {
         if (instance == null || instance.isBlank()) {
-            instance = hostName();
+            // Host and process: two instances on one host must not share their metric series.
+            instance = hostName() + "-" + ProcessHandle.current().pid();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.spaghetti.sdk.core.redis;
 
+import java.util.Locale;
 import io.spaghetti.sdk.core.config.ConfigProblems;
 import io.spaghetti.sdk.core.config.ConfigSection;
 import io.spaghetti.sdk.core.config.ModuleSection;
@@ -99,7 +100,7 @@ public record RedisConfig(
 
     /** Where to connect, for logs and health (no credentials). */
     public String describe() {
-        return mode.name().toLowerCase() + (tls.enabled() ? "+tls " : " ") + String.join(",", addresses)
+        return mode.name().toLowerCase(Locale.ROOT) + (tls.enabled() ? "+tls " : " ") + String.join(",", addresses)
                 + (username != null ? " as " + username : "");
     }
 

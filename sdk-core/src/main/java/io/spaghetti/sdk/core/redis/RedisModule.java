@@ -1,5 +1,6 @@
 package io.spaghetti.sdk.core.redis;
 
+import java.util.Locale;
 import io.spaghetti.sdk.core.Health;
 import io.spaghetti.sdk.core.ModuleContext;
 import io.spaghetti.sdk.core.SdkModule;
@@ -79,7 +80,7 @@ public final class RedisModule implements SdkModule {
             case CLUSTER -> RedisNodes.CLUSTER;
             case SENTINEL -> RedisNodes.SENTINEL_MASTER_SLAVE;
         };
-        Map<String, Object> details = Map.of("mode", config.mode().name().toLowerCase(), "target", config.describe());
+        Map<String, Object> details = Health.details("mode", config.mode().name().toLowerCase(Locale.ROOT), "target", config.describe());
         boolean ok;
         try {
             ok = c.getRedisNodes(kind).pingAll(config.timeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -39,6 +39,17 @@ public final class Resilience {
     private final TimeLimiterRegistry timeLimiters = TimeLimiterRegistry.ofDefaults();
     private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
     private final Map<String, RemotePolicy> policies = new ConcurrentHashMap<>();
+    /**
+     * The failure rules of each policy, read on every failure: whoever asks for a policy with rules sets them,
+     * also on a policy that already exists (an application may ask for "key-vault" before crypto starts), and a
+     * request without rules never resets them.
+     */
+    private final Map<String, FailureRules> rules = new ConcurrentHashMap<>();
+
+    private record FailureRules(Predicate<Throwable> retryOn, Predicate<Throwable> recordAsFailure,
+            Function<Throwable, Duration> serverRequestedDelay) {
+        static final FailureRules ALL = new FailureRules(t -> true, t -> true, t -> null);
+    }
 
     public Resilience(ResilienceConfig config, MeterRegistry meters, ScheduledExecutorService scheduler) {
         this.config = config;
@@ -51,6 +62,7 @@ public final class Resilience {
 
     /** The policy for {@code dependency}, e.g. {@code redis}; the same instance on every call. */
     public RemotePolicy policy(String dependency) {
+        rules.putIfAbsent(dependency, FailureRules.ALL);
         return policies.computeIfAbsent(dependency, this::create);
     }
 
@@ -59,7 +71,7 @@ public final class Resilience {
      * against the breaker and are retried (e.g. connection errors, not "not found").
      */
     public RemotePolicy policy(String dependency, Predicate<Throwable> recordAsFailure) {
-        return policies.computeIfAbsent(dependency, d -> create(d, recordAsFailure));
+        return policy(dependency, recordAsFailure, recordAsFailure, t -> null);
     }
 
     /**
@@ -70,19 +82,11 @@ public final class Resilience {
      */
     public RemotePolicy policy(String dependency, Predicate<Throwable> retryOn, Predicate<Throwable> recordAsFailure,
             Function<Throwable, Duration> serverRequestedDelay) {
-        return policies.computeIfAbsent(dependency, d -> create(d, retryOn, recordAsFailure, serverRequestedDelay));
+        rules.put(dependency, new FailureRules(retryOn, recordAsFailure, serverRequestedDelay));
+        return policies.computeIfAbsent(dependency, this::create);
     }
 
     private RemotePolicy create(String dependency) {
-        return create(dependency, t -> true);
-    }
-
-    private RemotePolicy create(String dependency, Predicate<Throwable> recordAsFailure) {
-        return create(dependency, recordAsFailure, recordAsFailure, t -> null);
-    }
-
-    private RemotePolicy create(String dependency, Predicate<Throwable> retryOn, Predicate<Throwable> recordAsFailure,
-            Function<Throwable, Duration> serverRequestedDelay) {
         ResilienceConfig.Policy p = config.policyFor(dependency);
         ResilienceConfig.CircuitBreaker cb = p.circuitBreaker();
         CircuitBreaker breaker = circuitBreakers.circuitBreaker(dependency, CircuitBreakerConfig.custom()
@@ -94,7 +98,7 @@ public final class Resilience {
                 .waitDurationInOpenState(cb.waitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(cb.permittedCallsInHalfOpenState())
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .recordException(recordAsFailure::test)
+                .recordException(t -> rules.get(dependency).recordAsFailure().test(t))
                 .build());
         ResilienceConfig.Retry r = p.retry();
         IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(r.initialBackoff(), r.multiplier(),
@@ -103,10 +107,11 @@ public final class Resilience {
                 .maxAttempts(r.maxAttempts())
                 .intervalBiFunction((attempt, outcome) -> {
                     long ours = backoff.apply(attempt);
-                    Duration asked = outcome.isLeft() ? serverRequestedDelay.apply(outcome.getLeft()) : null;
+                    Duration asked = outcome.isLeft()
+                            ? rules.get(dependency).serverRequestedDelay().apply(outcome.getLeft()) : null;
                     return asked == null ? ours : Math.max(ours, asked.toMillis());
                 })
-                .retryOnException(t -> retryOn.test(t) && !(t instanceof CallNotPermittedException)
+                .retryOnException(t -> rules.get(dependency).retryOn().test(t) && !(t instanceof CallNotPermittedException)
                         && !(t instanceof BulkheadFullException))
                 .build());
         TimeLimiter limiter = timeLimiters.timeLimiter(dependency, TimeLimiterConfig.custom()

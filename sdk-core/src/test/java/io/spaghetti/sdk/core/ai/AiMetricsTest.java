@@ -38,4 +38,34 @@ class AiMetricsTest {
         assertThat(r.get("ai.request.duration").timers()).hasSize(AiMetrics.MAX_VALUES + 1);
         assertThat(r.get("ai.request.duration").tag("model", "other").timer().count()).isEqualTo(100 - AiMetrics.MAX_VALUES);
     }
+
+    @Test
+    void theBoundHoldsUnderConcurrentFirstSightings() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            SimpleMeterRegistry r = new SimpleMeterRegistry();
+            AiMetrics ai = new AiMetrics(r);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<Thread> threads = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int id = t;
+                Thread thread = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < 10; i++) {
+                        ai.recordCall("provider", "model-" + id + "-" + i, Duration.ofMillis(1), 1, 1, 0);
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(r.get("ai.request.duration").timers()).hasSizeLessThanOrEqualTo(AiMetrics.MAX_VALUES + 1);
+        }
+    }
 }

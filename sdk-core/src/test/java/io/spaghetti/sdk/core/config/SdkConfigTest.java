@@ -112,13 +112,13 @@ class SdkConfigTest {
         Properties props = new Properties();
         props.setProperty("spaghetti.redis.retryAttempts", "many");
         List<ConfigProblem> p = problems(yaml, Map.of("SPAGHETTI_REDIS_TIMEOTU", "1s"), props);
-        assertThat(p).extracting(ConfigProblem::key).contains("servce", "SPAGHETTI_REDIS_TIMEOTU");
+        assertThat(p).extracting(ConfigProblem::key).contains("servce", "SPAGHETTI_REDIS_TIMEOTU", "redis.mode",
+                "redis.timeout", "redis.retryAttempts");
         assertThat(p).filteredOn(x -> x.key().equals("servce")).singleElement()
                 .satisfies(x -> assertThat(x.fix()).contains("did you mean 'service'"));
         assertThat(p).filteredOn(x -> x.key().equals("SPAGHETTI_REDIS_TIMEOTU")).singleElement()
                 .satisfies(x -> assertThat(x.fix()).contains("SPAGHETTI_REDIS_TIMEOUT"));
 
-        // Binding problems are reported once the layers merge cleanly.
         List<ConfigProblem> bound = problems(yaml.replace("servce:\n  name: x\n", ""), Map.of(), props);
         assertThat(bound).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
                 "redis.mode", "redis.timeout", "redis.connectTimout", "redis.retryAttempts",
@@ -144,6 +144,21 @@ class SdkConfigTest {
                 """;
         assertThat(problems(valid, Map.of(), new Properties())).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
                 "redis.database", "redis.addresses[0]", "resilience.defaults.retry.maxAttempts");
+    }
+
+    @Test
+    void anUnknownSectionIsReportedTogetherWithTheOtherProblems() {
+        List<ConfigProblem> p = problems("serach:\n  hosts: []\nredis:\n  mode: clustr\n", Map.of(), new Properties());
+        assertThat(p).extracting(ConfigProblem::key).containsExactlyInAnyOrder("serach", "redis.mode");
+    }
+
+    @Test
+    void toolingVariablesUnderTheReservedPrefixAreNotConfiguration() {
+        SdkConfig c = load("", Map.of("SPAGHETTI_TOOL_STACK_DIR", "/tmp/x", "SPAGHETTI_TOOL_ES_DIR", "/tmp/es",
+                "SPAGHETTI_SERVICE_NAME", "svc"), new Properties());
+        assertThat(c.service().name()).isEqualTo("svc");
+        assertThat(problems("", Map.of("SPAGHETTI_STACK_DIR", "/tmp/x"), new Properties()))
+                .extracting(ConfigProblem::key).containsExactly("SPAGHETTI_STACK_DIR");
     }
 
     @Test

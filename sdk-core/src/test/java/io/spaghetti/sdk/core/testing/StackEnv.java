@@ -75,7 +75,7 @@ public final class StackEnv {
     }
 
     private static Path locate() {
-        String dir = System.getenv("SPAGHETTI_STACK_DIR");
+        String dir = System.getenv("SPAGHETTI_TOOL_STACK_DIR");
         if (dir != null) {
             return Path.of(dir, "stack.env");
         }

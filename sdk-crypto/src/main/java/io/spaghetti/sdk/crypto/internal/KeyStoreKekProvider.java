@@ -1,5 +1,6 @@
 package io.spaghetti.sdk.crypto.internal;
 
+import java.util.Locale;
 import io.spaghetti.sdk.crypto.CryptoConfig.SignatureAlgorithm;
 import io.spaghetti.sdk.crypto.CryptoException;
 import java.io.IOException;
@@ -211,9 +212,9 @@ public final class KeyStoreKekProvider implements KekProvider {
     private List<Integer> versions(String keyName) {
         try {
             List<Integer> out = new ArrayList<>();
-            String prefix = (keyName + ".v").toLowerCase();
+            String prefix = (keyName + ".v").toLowerCase(Locale.ROOT);
             for (String alias : Collections.list(store.aliases())) {
-                if (alias.toLowerCase().startsWith(prefix) && alias.substring(prefix.length()).matches("\\d+")) {
+                if (alias.toLowerCase(Locale.ROOT).startsWith(prefix) && alias.substring(prefix.length()).matches("\\d+")) {
                     out.add(Integer.parseInt(alias.substring(prefix.length())));
                 }
             }

@@ -140,10 +140,10 @@ public final class CachesImpl implements Caches {
     }
 
     public Health health() {
-        Map<String, Object> details = Map.of("caches", caches.size(),
+        Map<String, Object> details = Health.details("caches", caches.size(),
                 "l2Circuit", l2.policy().circuitBreaker().getState().name());
         if (!redisEnabled) {
-            return Health.up(Map.of("caches", caches.size(), "mode", "l1-only (redis.enabled: false)"));
+            return Health.up(Health.details("caches", caches.size(), "mode", "l1-only (redis.enabled: false)"));
         }
         if (!l2.attached()) {
             return Health.degraded("L2 (Redis) not connected: serving L1 and loaders").withDetails(details);

@@ -31,6 +31,8 @@ public final class ConfigLoader {
     public static final String CLASSPATH_FILE = "spaghetti-sdk.yaml";
     public static final String SYSPROP_PREFIX = "spaghetti.";
     private static final Set<String> RESERVED_ENV = Set.of(CONFIG_PATH_ENV);
+    /** Variables of the project's scripts and other tooling, never SDK configuration (no section is named tool). */
+    public static final String TOOLING_ENV_PREFIX = "SPAGHETTI_TOOL_";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -68,7 +70,7 @@ public final class ConfigLoader {
         }
         applyEnvironment(tree);
         applySystemProperties(tree);
-        problems.throwIfAny();
+        // No early exit: an unknown section or a bad variable is reported together with every binding problem.
 
         ConfigBinder binder = new ConfigBinder(YAML, env::get, problems);
         Map<String, Record> bound = new LinkedHashMap<>();
@@ -156,7 +158,8 @@ public final class ConfigLoader {
         Map<String, String> index = EnvNames.index(sections);
         List<String> known = new ArrayList<>(index.keySet());
         env.entrySet().stream()
-                .filter(e -> e.getKey().startsWith(EnvNames.PREFIX) && !RESERVED_ENV.contains(e.getKey()))
+                .filter(e -> e.getKey().startsWith(EnvNames.PREFIX) && !RESERVED_ENV.contains(e.getKey())
+                        && !e.getKey().startsWith(TOOLING_ENV_PREFIX))
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> {
                     String key = index.get(e.getKey());

@@ -1,5 +1,6 @@
 package io.spaghetti.sdk.core.internal.redis;
 
+import java.util.Locale;
 import io.spaghetti.sdk.core.redis.RedisConnectException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,8 +44,8 @@ public final class RedisFailureClassifier {
             if (t instanceof ConnectException || m.contains("Connection refused")) {
                 return Reason.UNREACHABLE;
             }
-            timeout |= t instanceof SocketTimeoutException || m.toLowerCase().contains("timeout")
-                    || m.toLowerCase().contains("timed out");
+            timeout |= t instanceof SocketTimeoutException || m.toLowerCase(Locale.ROOT).contains("timeout")
+                    || m.toLowerCase(Locale.ROOT).contains("timed out");
         }
         if (!tls && firstAddress != null && probeAnswersPlainText(firstAddress, probeTimeoutMillis) == Boolean.FALSE) {
             return Reason.TLS_MISMATCH_SERVER_EXPECTS_TLS;
