@@ -28,6 +28,7 @@ appendfsync everysec
 save ""
 maxmemory 512mb
 maxmemory-policy allkeys-lru
+client-output-buffer-limit pubsub 64mb 16mb 60
 timeout 300
 tcp-keepalive 60
 repl-diskless-sync-delay 0

@@ -173,6 +173,9 @@ class AssetsIT {
             assertThat(run(work, "redis-cli", "-p", String.valueOf(port), "info", "cluster")).contains("cluster_enabled:1");
             assertThat(run(work, "redis-cli", "-p", String.valueOf(port), "config", "get", "maxmemory-policy"))
                     .contains("volatile-lru");
+            // Consistent with backplane.maxMessageSize: 64 messages of 1 MiB fit a subscriber's buffer.
+            assertThat(run(work, "redis-cli", "-p", String.valueOf(port), "config", "get", "client-output-buffer-limit"))
+                    .contains("pubsub 67108864 16777216 60");
         } finally {
             server.destroy();
             server.waitFor();

@@ -15,10 +15,14 @@ import java.util.Set;
  * @param protocols      the hub protocols every sent message carries, in this order
  * @param serverName     null: host name + {@code _} + 32 hex digits, new at each start
  * @param latencyHeader  add a {@code spaghetti-sent-us} header to sent invocations so receivers measure delivery latency
+ * @param maxMessageSize the largest message, in bytes, a send may publish (all its protocols' frames together);
+ *                       Redis's pub/sub output buffer limit must hold many of them (the bundled configs: 64 MiB)
+ * @param connectionBuffer frames that may wait for one local connection; a connection with that many is a slow
+ *                       consumer and is closed, so it never delays others
  */
 public record BackplaneConfig(boolean enabled, boolean required, String channelPrefix, List<String> protocols,
         String serverName, Duration groupAckTimeout, Duration clientResultTimeout, boolean latencyHeader,
-        PresenceConfig presence) implements ModuleSection, Validated {
+        int maxMessageSize, int connectionBuffer, PresenceConfig presence) implements ModuleSection, Validated {
 
     public static final ConfigSection<BackplaneConfig> SECTION = ConfigSection.of("backplane", BackplaneConfig.class);
 
@@ -50,6 +54,11 @@ public record BackplaneConfig(boolean enabled, boolean required, String channelP
                 "use e.g. 30s, as SignalR does");
         problems.require(positive(clientResultTimeout), path + ".clientResultTimeout", clientResultTimeout,
                 "must be positive", "use e.g. 30s");
+        problems.require(maxMessageSize >= 1024 && maxMessageSize <= 16 * 1024 * 1024, path + ".maxMessageSize",
+                maxMessageSize, "must be 1024 to 16777216 bytes",
+                "use e.g. 1048576 (1 MiB); send a reference to large content instead of the content");
+        problems.require(connectionBuffer >= 1, path + ".connectionBuffer", connectionBuffer, "must be at least 1",
+                "use e.g. 1000 frames");
         problems.require(presence.database() >= 0 && presence.database() <= 15, path + ".presence.database",
                 presence.database(), "is out of range", "use 0 to 15");
         problems.require(positive(presence.heartbeat()), path + ".presence.heartbeat", presence.heartbeat(),

@@ -10,12 +10,15 @@ import io.spaghetti.sdk.core.config.ConfigSection;
 import io.spaghetti.sdk.core.internal.redis.RedissonClientFactory;
 import io.spaghetti.sdk.core.redis.RedisConfig;
 import io.spaghetti.sdk.core.redis.RedisModule;
+import io.spaghetti.sdk.core.resilience.RemotePolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.RedissonClient;
@@ -33,6 +36,8 @@ public final class BackplaneModule implements SdkModule {
     private volatile CircuitBreaker circuitBreaker;
     private volatile ScheduledExecutorService scheduler;
     private volatile MeterRegistry registry;
+    private volatile java.time.Duration deadline;
+    private volatile ExecutorService delivery;
     private volatile boolean withoutRedis;
 
     @Override
@@ -67,7 +72,11 @@ public final class BackplaneModule implements SdkModule {
                 ? RedissonClientFactory.create(redisConfig.toBuilder().database(c.presence().database()).build())
                 : shared;
         serverName = c.serverName() != null ? c.serverName() : hostName() + "_" + UUID.randomUUID().toString().replace("-", "");
-        circuitBreaker = context.resilience().policy("redis-backplane").circuitBreaker();
+        RemotePolicy policy = context.resilience().policy("redis-backplane");
+        circuitBreaker = policy.circuitBreaker();
+        deadline = policy.timeLimiter().getTimeLimiterConfig().getTimeoutDuration();
+        // Cached: a blocked sink holds one thread, never one another connection needs.
+        delivery = Executors.newCachedThreadPool(context.threadFactory("backplane-delivery"));
         scheduler = context.scheduler();
         registry = context.meterRegistry();
         client = shared;
@@ -85,7 +94,8 @@ public final class BackplaneModule implements SdkModule {
                     + "(module backplane is DEGRADED or DISABLED; see sdk.health())");
         }
         return hubs.computeIfAbsent(name,
-                n -> new RedisHub(n, config, client, presenceClient, serverName, circuitBreaker, scheduler, registry));
+                n -> new RedisHub(n, config, client, presenceClient, serverName, circuitBreaker, deadline, scheduler,
+                        delivery, registry));
     }
 
     /** This server's name on the backplane: acks and client results for it come on its own channels. */
@@ -111,6 +121,11 @@ public final class BackplaneModule implements SdkModule {
     public void close() {
         hubs.values().forEach(RedisHub::close);
         hubs.clear();
+        ExecutorService d = delivery;
+        if (d != null) {
+            d.shutdownNow();
+        }
+        delivery = null;
         RedissonClient p = presenceClient;
         if (p != null && p != client) {
             p.shutdown(0, 2, TimeUnit.SECONDS);

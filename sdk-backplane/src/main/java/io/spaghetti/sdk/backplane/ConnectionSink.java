@@ -1,11 +1,20 @@
 package io.spaghetti.sdk.backplane;
 
 /**
- * Delivers frames to one client connection held by this service. Called on the backplane's
- * receiving threads: hand slow work off rather than block. An exception counts the message as
- * undelivered; it does not unregister the connection.
+ * Delivers frames to one client connection held by this service. Called on the backplane's delivery
+ * threads, one frame at a time per connection and in order; never on Redis's listener threads, so a
+ * sink that blocks delays only its own connection. A connection with {@code backplane.connectionBuffer}
+ * frames waiting is a slow consumer: the backplane closes it and calls {@link #closed}. An exception
+ * counts the frame as undelivered; it does not unregister the connection.
  */
 @FunctionalInterface
 public interface ConnectionSink {
     void deliver(HubFrame frame) throws Exception;
+
+    /**
+     * The backplane closed this connection (e.g. {@code "slow consumer"}); close the client's transport.
+     * Not called for {@link LocalConnection#close()}, which the transport calls itself.
+     */
+    default void closed(String reason) {
+    }
 }

@@ -219,6 +219,192 @@ class BackplaneIT {
         }
     }
 
+    /** Client results with a .NET origin and a .NET owner: return channel names travel without the prefix. */
+    @Test
+    void clientResultsInteroperateWithDotNetServersUnderAChannelPrefix() throws Exception {
+        Sdk a = hubs.instance();
+        var raw = a.module(RedisModule.class).client();
+        AtomicReference<LocalConnection> ref = new AtomicReference<>();
+        ref.set(hub(a).register("calc", null, "json", frame ->
+                ref.get().complete(frame.invocation().invocationId(), 42)));
+
+        // A .NET origin: invocation with returnChannel "<Hub>:internal:return:<server>", subscribed with the prefix.
+        String dotnetReturn = TestHubs.HUB + ":internal:return:dotnet_0123";
+        BlockingQueue<byte[]> completions = new LinkedBlockingQueue<>();
+        RTopic returns = raw.getTopic(prefix + dotnetReturn, ByteArrayCodec.INSTANCE);
+        int listener = returns.addListener(byte[].class, (ch, msg) -> completions.add(msg));
+        try {
+            byte[] frame = ("{\"type\":1,\"invocationId\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"target\":\"Ask\","
+                    + "\"arguments\":[]}\u001e").getBytes();
+            raw.getTopic(prefix + TestHubs.HUB + ":connection:calc", ByteArrayCodec.INSTANCE).publish(
+                    WireFormat.writeInvocation(new WireFormat.Invocation(List.of(), Map.of("json", frame),
+                            "AAAAAAAAAAAAAAAAAAAAAA", dotnetReturn)));
+            byte[] completion = completions.poll(5, TimeUnit.SECONDS);
+            assertThat(completion).as("completion published to prefix + the received name").isNotNull();
+            var result = HubProtocol.JSON.readCompletion(WireFormat.readCompletion(completion).frame());
+            assertThat(result.result().asInt()).isEqualTo(42);
+        } finally {
+            returns.removeListener(listener);
+        }
+
+        // An SDK origin: what a .NET owner reads as the return channel has no prefix.
+        BlockingQueue<byte[]> invocations = new LinkedBlockingQueue<>();
+        RTopic dotnetConnection = raw.getTopic(prefix + TestHubs.HUB + ":connection:dotnet-conn", ByteArrayCodec.INSTANCE);
+        int l2 = dotnetConnection.addListener(byte[].class, (ch, msg) -> invocations.add(msg));
+        try {
+            hub(a).invokeConnection("dotnet-conn", "Ask");
+            WireFormat.Invocation inv = WireFormat.readInvocation(invocations.poll(5, TimeUnit.SECONDS));
+            String server = a.module(BackplaneModule.class).serverName();
+            assertThat(inv.returnChannel()).isEqualTo(TestHubs.HUB + ":internal:return:" + server)
+                    .doesNotStartWith(prefix);
+        } finally {
+            dotnetConnection.removeListener(l2);
+        }
+    }
+
+    @Test
+    void aConnectionsGroupsMatchCaseInsensitivelyAsInDotNet() throws Exception {
+        Sdk a = hubs.instance();
+        Inbox c = new Inbox();
+        LocalConnection conn = hub(a).register("c-case", "u", "json", c);
+        hub(a).addToGroup("c-case", "Doc-1").get(5, TimeUnit.SECONDS);
+        hub(a).addToGroup("c-case", "doc-1").get(5, TimeUnit.SECONDS);
+        assertThat(conn.groups()).containsExactly("Doc-1");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(hub(a).presence("Doc-1")).hasSize(1));
+        hub(a).removeFromGroup("c-case", "DOC-1").get(5, TimeUnit.SECONDS);
+        assertThat(conn.groups()).isEmpty();
+        hub(a).sendGroup("Doc-1", "AfterLeave").get(5, TimeUnit.SECONDS);
+        hub(a).sendAll("Marker").get(5, TimeUnit.SECONDS);
+        c.nextIs("Marker");
+    }
+
+    @Test
+    void aBlockedSinkDelaysNoOtherConnectionAndIsClosedAsASlowConsumer() throws Exception {
+        try (TestHubs small = new TestHubs(yaml + "connectionBuffer: 20\n", TestHubs::standalone)) {
+            Sdk a = small.instance();
+            Sdk b = small.instance();
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            AtomicReference<String> closedBecause = new AtomicReference<>();
+            hub(a).register("stuck", null, "json", new ConnectionSink() {
+                @Override
+                public void deliver(HubFrame frame) throws InterruptedException {
+                    release.await();
+                }
+
+                @Override
+                public void closed(String reason) {
+                    closedBecause.set(reason);
+                }
+            });
+            Inbox healthy = new Inbox();
+            hub(a).register("healthy", null, "json", healthy);
+            hub(a).addToGroup("stuck", "room").get(5, TimeUnit.SECONDS);
+            hub(a).addToGroup("healthy", "room").get(5, TimeUnit.SECONDS);
+            try {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 100; i++) {
+                    hub(b).sendGroup("room", "M", i).get(5, TimeUnit.SECONDS);
+                }
+                for (int i = 0; i < 100; i++) {
+                    assertThat(healthy.nextIs("M").arguments().get(0).asInt()).isEqualTo(i);
+                }
+                System.out.printf("blocked sink: 100 group messages reached the healthy connection in %d ms%n",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                await().atMost(Duration.ofSeconds(5)).until(() -> "slow consumer".equals(closedBecause.get()));
+                assertThat(counter(a, "backplane.connections.closed", "reason", "slow_consumer")).isEqualTo(1);
+                assertThat(a.meterRegistry().get("backplane.connections.active").gauge().value()).isEqualTo(1);
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+
+    @Test
+    void oversizedSendsFailClearlyAndConcurrentLargeSendsLoseNothing() throws Exception {
+        Sdk a = hubs.instance();
+        Sdk b = hubs.instance();
+        Inbox big = new Inbox();
+        Inbox other = new Inbox();
+        hub(b).register("big", null, "json", big);
+        hub(b).register("other", null, "json", other);
+        hub(a).addToGroup("big", "big-room").get(5, TimeUnit.SECONDS);
+        hub(a).addToGroup("other", "other-room").get(5, TimeUnit.SECONDS);
+
+        String tenMegabytes = "x".repeat(10 * 1024 * 1024);
+        assertThatThrownBy(() -> hub(a).sendGroup("big-room", "Huge", tenMegabytes))
+                .isInstanceOf(BackplaneException.class).hasMessageContaining("backplane.maxMessageSize")
+                .hasMessageContaining("send a reference");
+        assertThat(counter(a, "backplane.messages.undelivered", "reason", "oversized")).isEqualTo(1);
+
+        // Six concurrent sends just under the limit (both protocols' frames count), with acknowledged sends to
+        // another group in between: Redis keeps the subscriber, nothing is lost.
+        String nearLimit = "y".repeat(480 * 1024);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        List<java.util.concurrent.Future<?>> sends = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sends.add(pool.submit(() -> hub(a).sendGroup("big-room", "Large", nearLimit).get(10, TimeUnit.SECONDS)));
+        }
+        for (int i = 0; i < 200; i++) {
+            hub(a).sendGroup("other-room", "Small", i).get(5, TimeUnit.SECONDS);
+        }
+        for (var f : sends) {
+            f.get(20, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        for (int i = 0; i < 200; i++) {
+            assertThat(other.nextIs("Small").arguments().get(0).asInt()).isEqualTo(i);
+        }
+        for (int i = 0; i < 6; i++) {
+            big.nextIs("Large");
+        }
+        assertThat(counter(b, "backplane.reconnects")).isZero();
+    }
+
+    @Test
+    void duringARedisOutageSendsAndPresenceFailFastWithTheReason() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path dir = java.nio.file.Files.createTempDirectory("backplane-outage");
+        Process redis = startRedis(port, dir);
+        try (TestHubs own = new TestHubs(yaml, r -> r.addresses(List.of("127.0.0.1:" + port))
+                .timeout(Duration.ofMillis(500)).connectTimeout(Duration.ofMillis(500)))) {
+            Sdk a = own.instance();
+            hub(a).register("c-out", "u", "json", new Inbox());
+            hub(a).addToGroup("c-out", "g").get(5, TimeUnit.SECONDS);
+            assertThat(hub(a).presence("g")).hasSize(1);
+            redis.destroyForcibly().waitFor();
+
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> hub(a).sendGroup("g", "M").get(10, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(BackplaneException.class)
+                        .hasMessageContaining("was not sent");
+                assertThatThrownBy(() -> hub(a).presence("g")).isInstanceOf(BackplaneException.class)
+                        .hasMessageContaining("unavailable");
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertThat(ms).as("both answered within the 3 s policy timeout, twice").isLessThan(8_000);
+            }
+        } finally {
+            redis.destroyForcibly().waitFor();
+        }
+    }
+
+    private static Process startRedis(int port, Path dir) throws Exception {
+        Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        return p;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"cluster", "sentinel"})
     void worksOnClusterAndSentinel(String mode) throws Exception {

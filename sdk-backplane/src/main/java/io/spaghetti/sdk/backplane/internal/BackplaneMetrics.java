@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 final class BackplaneMetrics {
     enum Kind { ALL, GROUP, USER, CONNECTION, GROUP_COMMAND, ACK, COMPLETION }
 
-    enum Undelivered { PUBLISH_FAILED, NO_RECEIVER, PROTOCOL_MISSING, SINK_FAILED, MALFORMED }
+    enum Undelivered { PUBLISH_FAILED, NO_RECEIVER, PROTOCOL_MISSING, SINK_FAILED, MALFORMED, OVERSIZED, SLOW_CONSUMER }
 
     private final Map<Kind, Counter> sent = new EnumMap<>(Kind.class);
     private final Map<Kind, Counter> received = new EnumMap<>(Kind.class);
@@ -25,6 +25,7 @@ final class BackplaneMetrics {
     private final Timer groupAck;
     private final Counter groupAckTimeouts;
     private final Map<String, Counter> clientResults;
+    private final Counter slowConsumersClosed;
 
     BackplaneMetrics(MeterRegistry registry, String hub, Supplier<Number> connections, Supplier<Number> collaborators) {
         for (Kind k : Kind.values()) {
@@ -55,6 +56,9 @@ final class BackplaneMetrics {
                 "success", clientResult(registry, hub, "success"),
                 "error", clientResult(registry, hub, "error"),
                 "timeout", clientResult(registry, hub, "timeout"));
+        slowConsumersClosed = Counter.builder("backplane.connections.closed").tag("hub", hub)
+                .tag("reason", "slow_consumer")
+                .description("Connections the backplane closed, by reason").register(registry);
         Gauge.builder("backplane.connections.active", connections).tag("hub", hub)
                 .description("Client connections registered on this server").strongReference(true).register(registry);
         Gauge.builder("backplane.collaborators.active", collaborators).tag("hub", hub)
@@ -92,6 +96,10 @@ final class BackplaneMetrics {
         if (micros >= 0) {
             deliveryLatency.record(Duration.ofNanos(micros * 1000));
         }
+    }
+
+    void slowConsumerClosed() {
+        slowConsumersClosed.increment();
     }
 
     void reconnected() {

@@ -71,17 +71,20 @@ final class PresenceStore {
         batch.executeAsync().whenComplete((r, err) -> logFailure("heartbeat", err));
     }
 
-    List<Presence> list(String group) {
-        List<Presence> out = new ArrayList<>();
-        set(group).entryRange(System.currentTimeMillis(), false, Double.POSITIVE_INFINITY, true).forEach(entry -> {
-            try {
-                Member m = JSON.readValue(entry.getValue(), Member.class);
-                out.add(new Presence(m.u(), m.c(), m.s(), Instant.ofEpochMilli(entry.getScore().longValue())));
-            } catch (JsonProcessingException ex) {
-                log.debug("Ignoring a presence entry that is not the SDK's in group {}", group);
-            }
-        });
-        return out;
+    java.util.concurrent.CompletableFuture<List<Presence>> list(String group) {
+        return set(group).entryRangeAsync(System.currentTimeMillis(), false, Double.POSITIVE_INFINITY, true)
+                .toCompletableFuture().thenApply(entries -> {
+                    List<Presence> out = new ArrayList<>();
+                    entries.forEach(entry -> {
+                        try {
+                            Member m = JSON.readValue(entry.getValue(), Member.class);
+                            out.add(new Presence(m.u(), m.c(), m.s(), Instant.ofEpochMilli(entry.getScore().longValue())));
+                        } catch (JsonProcessingException ex) {
+                            log.debug("Ignoring a presence entry that is not the SDK's in group {}", group);
+                        }
+                    });
+                    return out;
+                });
     }
 
     private RScoredSortedSet<String> set(String group) {

@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -71,14 +72,19 @@ public final class RedisHub implements HubContext {
     private final Map<String, PendingResult> pendingResults = new ConcurrentHashMap<>();
     private final List<RTopic> serverTopics = new ArrayList<>();
     private final ScheduledFuture<?> heartbeat;
+    private final Executor delivery;
+    /** How long a send or presence read may wait for Redis: the redis-backplane policy's timeout. */
+    private final Duration deadline;
 
     private record PendingResult(CompletableFuture<JsonNode> future, String connectionId) {
     }
 
     public RedisHub(String name, BackplaneConfig config, RedissonClient client, RedissonClient presenceClient,
-            String serverName, CircuitBreaker circuitBreaker, ScheduledExecutorService scheduler,
-            MeterRegistry registry) {
+            String serverName, CircuitBreaker circuitBreaker, Duration deadline, ScheduledExecutorService scheduler,
+            Executor delivery, MeterRegistry registry) {
         this.name = requireText(name, "hub name");
+        this.deadline = deadline;
+        this.delivery = delivery;
         this.config = config;
         this.client = client;
         this.serverName = serverName;
@@ -126,7 +132,7 @@ public final class RedisHub implements HubContext {
         RTopic acks = topic(ackChannel(serverName));
         acks.addListener(byte[].class, (ch, msg) -> onAck(msg));
         serverTopics.add(acks);
-        RTopic returns = topic(returnChannel(serverName));
+        RTopic returns = topic(config.channelPrefix() + returnChannelName(serverName));
         returns.addListener(byte[].class, (ch, msg) -> onCompletion(msg));
         serverTopics.add(returns);
     }
@@ -210,8 +216,18 @@ public final class RedisHub implements HubContext {
                 : Map.of();
         List<Object> args = Arrays.asList(arguments);
         Map<String, byte[]> frames = new LinkedHashMap<>();
+        long size = 0;
         for (HubProtocol p : protocols) {
-            frames.put(p.wireName(), p.invocation(headers, invocationId, target, args));
+            byte[] frame = p.invocation(headers, invocationId, target, args);
+            frames.put(p.wireName(), frame);
+            size += frame.length;
+        }
+        if (size > config.maxMessageSize()) {
+            metrics.undelivered(Undelivered.OVERSIZED);
+            throw new BackplaneException("The '" + target + "' message for hub " + name + " takes " + size
+                    + " bytes, more than backplane.maxMessageSize (" + config.maxMessageSize() + "): send a reference "
+                    + "to large content (an id or URL) instead of the content, or raise the limit together with "
+                    + "Redis's client-output-buffer-limit pubsub");
         }
         return new Invocation(excluded, frames, invocationId, returnChannel);
     }
@@ -226,13 +242,17 @@ public final class RedisHub implements HubContext {
         }
         long start = System.nanoTime();
         CompletableFuture<Long> result = new CompletableFuture<>();
-        topic(channel).publishAsync(message).whenComplete((receivers, err) -> {
+        topic(channel).publishAsync(message).toCompletableFuture().orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((receivers, err) -> {
             long took = System.nanoTime() - start;
             if (err != null) {
                 circuitBreaker.onError(took, TimeUnit.NANOSECONDS, err);
                 metrics.publishFailed(kind);
-                result.completeExceptionally(new BackplaneException("Redis did not take the " + kindName(kind)
-                        + " message for hub " + name + ": " + err.getMessage(), err));
+                String why = err instanceof java.util.concurrent.TimeoutException
+                        ? "Redis did not answer within " + deadline + " (resilience timeout of redis-backplane)"
+                        : "Redis refused it: " + err.getMessage();
+                result.completeExceptionally(new BackplaneException("The " + kindName(kind) + " message for hub "
+                        + name + " was not sent: " + why, err));
             } else {
                 circuitBreaker.onSuccess(took, TimeUnit.NANOSECONDS);
                 metrics.sent(kind);
@@ -296,12 +316,7 @@ public final class RedisHub implements HubContext {
             log.debug("Connection {} speaks {}, which the message does not carry", c.id, c.protocol.wireName());
             return;
         }
-        try {
-            c.sink.deliver(new HubFrame(c.protocol.wireName(), frame));
-        } catch (Exception e) {
-            metrics.undelivered(Undelivered.SINK_FAILED);
-            log.debug("Connection {} did not take a message: {}", c.id, e.toString());
-        }
+        c.outbox.offer(new HubFrame(c.protocol.wireName(), frame));
     }
 
     private void recordLatency(Invocation inv) {
@@ -373,18 +388,22 @@ public final class RedisHub implements HubContext {
         return acked;
     }
 
+    /** A connection's groups match case-insensitively, as in ASP.NET Core; the first spelling added is kept. */
     private CompletableFuture<Void> applyGroupAction(Connection c, String group, int action) {
-        PresenceStore.Entry entry = new PresenceStore.Entry(group, c.userId, c.id);
+        String key = group.toLowerCase(Locale.ROOT);
         if (action == WireFormat.GROUP_ADD) {
-            if (c.groups.add(group)) {
-                presence.join(entry);
+            String existing = c.groups.putIfAbsent(key, group);
+            if (existing != null) {
+                return groupChannels.add(existing, c);
             }
+            presence.join(new PresenceStore.Entry(group, c.userId, c.id));
             return groupChannels.add(group, c);
         }
-        if (c.groups.remove(group)) {
-            presence.leave(entry);
+        String added = c.groups.remove(key);
+        if (added != null) {
+            presence.leave(new PresenceStore.Entry(added, c.userId, c.id));
+            groupChannels.remove(added, c);
         }
-        groupChannels.remove(group, c);
         return CompletableFuture.completedFuture(null);
     }
 
@@ -438,7 +457,7 @@ public final class RedisHub implements HubContext {
             timeout.cancel(false);
             pendingResults.remove(invocationId);
         });
-        Invocation inv = invocation(List.of(), invocationId, returnChannel(serverName), target, arguments);
+        Invocation inv = invocation(List.of(), invocationId, returnChannelName(serverName), target, arguments);
         Connection local = connections.get(connectionId);
         if (local != null) {
             deliver(local, inv);
@@ -514,14 +533,33 @@ public final class RedisHub implements HubContext {
 
     @Override
     public List<Presence> presence(String group) {
-        return presence.list(requireText(group, "group"));
+        requireText(group, "group");
+        if (!circuitBreaker.tryAcquirePermission()) {
+            throw new BackplaneException("Presence of group '" + group + "' is unavailable: the Redis backplane's "
+                    + "circuit breaker is open after repeated failures; it closes once Redis answers");
+        }
+        long start = System.nanoTime();
+        try {
+            List<Presence> list = presence.list(group).get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return list;
+        } catch (InterruptedException e) {
+            circuitBreaker.releasePermission();
+            Thread.currentThread().interrupt();
+            throw new BackplaneException("Interrupted while reading the presence of group '" + group + "'", e);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            circuitBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            throw new BackplaneException("Presence of group '" + group + "' is unavailable: " + (e instanceof
+                    java.util.concurrent.TimeoutException ? "Redis did not answer within " + deadline
+                    : "Redis failed: " + e.getCause().getMessage()), e);
+        }
     }
 
     private void renewPresence() {
         try {
             List<PresenceStore.Entry> entries = new ArrayList<>();
             for (Connection c : connections.values()) {
-                for (String g : c.groups) {
+                for (String g : c.groups.values()) {
                     entries.add(new PresenceStore.Entry(g, c.userId, c.id));
                 }
             }
@@ -554,8 +592,9 @@ public final class RedisHub implements HubContext {
         final String id;
         final String userId;
         final HubProtocol protocol;
-        final ConnectionSink sink;
-        final Set<String> groups = ConcurrentHashMap.newKeySet();
+        final Outbox outbox;
+        /** Lower-cased name to the name as first added. */
+        final Map<String, String> groups = new ConcurrentHashMap<>();
         /** Invocations from other servers awaiting this client's result: invocation id to return channel. */
         final Map<String, String> owedResults = new ConcurrentHashMap<>();
         final AtomicBoolean closed = new AtomicBoolean();
@@ -564,7 +603,22 @@ public final class RedisHub implements HubContext {
             this.id = id;
             this.userId = userId;
             this.protocol = protocol;
-            this.sink = sink;
+            this.outbox = new Outbox(config.connectionBuffer(), delivery, sink, this::closeAsSlowConsumer, e -> {
+                metrics.undelivered(Undelivered.SINK_FAILED);
+                log.debug("Connection {} did not take a message: {}", id, e.toString());
+            });
+        }
+
+        private void closeAsSlowConsumer() {
+            metrics.undelivered(Undelivered.SLOW_CONSUMER);
+            if (closed.get()) {
+                return;
+            }
+            metrics.slowConsumerClosed();
+            log.warn("Closing connection {} on hub {}: {} frames wait for it (backplane.connectionBuffer), a slow "
+                    + "consumer", id, name, config.connectionBuffer());
+            outbox.close("slow consumer");
+            close();
         }
 
         @Override
@@ -584,7 +638,7 @@ public final class RedisHub implements HubContext {
 
         @Override
         public Set<String> groups() {
-            return Set.copyOf(groups);
+            return Set.copyOf(groups.values());
         }
 
         @Override
@@ -601,7 +655,8 @@ public final class RedisHub implements HubContext {
             String returnChannel = owedResults.remove(invocationId);
             if (returnChannel != null) {
                 byte[] frame = protocol.completion(invocationId, result, error);
-                publish(Kind.COMPLETION, returnChannel,
+                // The name in the message carries no prefix: like StackExchange.Redis, add ours.
+                publish(Kind.COMPLETION, config.channelPrefix() + returnChannel,
                         WireFormat.writeCompletion(new WireFormat.Completion(protocol.wireName(), frame)));
                 return;
             }
@@ -620,7 +675,7 @@ public final class RedisHub implements HubContext {
                 return;
             }
             connections.remove(id, this);
-            for (String g : List.copyOf(groups)) {
+            for (String g : List.copyOf(groups.values())) {
                 applyGroupAction(this, g, WireFormat.GROUP_REMOVE);
             }
             connectionChannels.remove(id, this);
@@ -650,8 +705,9 @@ public final class RedisHub implements HubContext {
         return channel("internal:ack:" + server);
     }
 
-    private String returnChannel(String server) {
-        return channel("internal:return:" + server);
+    /** The return channel's name as messages carry it: without the channel prefix (see the spec). */
+    private String returnChannelName(String server) {
+        return name + ":internal:return:" + server;
     }
 
     private static String kindName(Kind kind) {

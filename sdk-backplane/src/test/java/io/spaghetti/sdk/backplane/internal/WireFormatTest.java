@@ -107,9 +107,10 @@ class WireFormatTest {
     @Test
     void invocationAwaitingAResultHasFourItems() {
         String id = "AAAAAAAAAAAAAAAAAAAAAA";
-        String ret = "collabHub:internal:return:host_0123";
+        // The return channel inside a message carries no channel prefix (the corrected spec).
+        String ret = "Hub:internal:return:host_0123";
         byte[] expected = concat(hex("94 90 81 a4"), ascii("json"), hex("c4"), new byte[] {(byte) jsonFrame().length},
-                jsonFrame(), hex("b6"), ascii(id), hex("d9 23"), ascii(ret));
+                jsonFrame(), hex("b6"), ascii(id), hex("bd"), ascii(ret));
         assertThat(WireFormat.writeInvocation(new Invocation(List.of(), Map.of("json", jsonFrame()), id, ret)))
                 .isEqualTo(expected);
         Invocation read = WireFormat.readInvocation(expected);
