@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: brings the local stack up, runs ./mvnw -B verify (unit tests with surefire,
-# *IT integration tests with failsafe against the real services), brings the stack down, and
+# Runs every test: brings the local stack up, runs ./mvnw -B install (unit tests with surefire,
+# *IT integration tests with failsafe against the real services, dependency convergence), builds a
+# fresh consumer from the README's quick start (scripts/consumer-check.sh), brings the stack down, and
 # exits with the tests' status. With CI=true a missing service fails the run instead of skipping.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,7 +22,12 @@ start=$SECONDS
 scripts/stack.sh up all || { echo "[test] the local stack did not start" >&2; exit 1; }
 echo "[test] stack up in $((SECONDS - start)) s"
 
-./mvnw -B verify "$@"
+# install, not just verify: the consumer check below builds a fresh project against the installed artifacts.
+./mvnw -B install "$@"
 status=$?
+if [ $status -eq 0 ]; then
+  scripts/consumer-check.sh
+  status=$?
+fi
 echo "[test] finished in $((SECONDS - start)) s with status $status"
 exit $status
