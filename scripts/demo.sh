@@ -22,14 +22,17 @@ if [ "$embedded" = 1 ]; then
   export SPAGHETTI_REDIS_ENABLED=false SPAGHETTI_SEARCH_ENABLED=false
 else
   scripts/stack.sh up redis unleash elasticsearch
-  set -a; . .stack/stack.env; set +a
-  export SPAGHETTI_REDIS_ADDRESSES="$STACK_REDIS_ADDRESS"
-  # The config holds references to secrets, never the secrets themselves.
-  export SPAGHETTI_REDIS_PASSWORD="env:STACK_REDIS_PASSWORD"
+  # Read, not exported: the service gets only its own least-privilege credentials below, never the stack's
+  # superusers (Redis default, Elasticsearch elastic, PostgreSQL, Unleash admin).
+  . .stack/stack.env
+  export SPAGHETTI_REDIS_ADDRESSES="$STACK_REDIS_ADDRESS" SPAGHETTI_REDIS_USERNAME="$STACK_REDIS_APP_USER"
   export SPAGHETTI_FLAGS_URL="$STACK_UNLEASH_URL"
-  export SPAGHETTI_FLAGS_API_TOKEN="env:STACK_UNLEASH_CLIENT_TOKEN"
   export SPAGHETTI_SEARCH_HOSTS="$STACK_ES_HOSTS" SPAGHETTI_SEARCH_CA_FILE="$STACK_ES_CA_FILE"
-  export SPAGHETTI_SEARCH_USERNAME="$STACK_ES_APP_USER" SPAGHETTI_SEARCH_PASSWORD="env:STACK_ES_APP_PASSWORD"
+  export SPAGHETTI_SEARCH_USERNAME="$STACK_ES_APP_USER"
+  # The config holds references to secrets, never the secrets themselves.
+  export DEMO_REDIS_PASSWORD="$STACK_REDIS_APP_PASSWORD" SPAGHETTI_REDIS_PASSWORD="env:DEMO_REDIS_PASSWORD"
+  export DEMO_UNLEASH_TOKEN="$STACK_UNLEASH_CLIENT_TOKEN" SPAGHETTI_FLAGS_API_TOKEN="env:DEMO_UNLEASH_TOKEN"
+  export DEMO_SEARCH_PASSWORD="$STACK_ES_APP_PASSWORD" SPAGHETTI_SEARCH_PASSWORD="env:DEMO_SEARCH_PASSWORD"
 fi
 
 # Field encryption: the local development KEK store, shared by the demo and scripts/key-rotation.sh local.

@@ -72,10 +72,11 @@ redis_up_standalone() {
   redis_certs
   pw="$(secret STACK_REDIS_PASSWORD)"
   app_pw="$(secret STACK_REDIS_APP_PASSWORD)"
-  # The ACL user is limited to the cache's key prefix plus Redisson's helper keys/channels (redis recipe).
+  # The ACL user is limited to the cache's key prefix plus Redisson's helper keys/channels (redis recipe),
+  # and the backplane's channels and presence keys under its default channelPrefix, collab.
   cat > "$dir/users.acl" <<ACL
 user default on >$pw ~* &* +@all
-user app on >$app_pw resetkeys ~spaghetti:* ~{spaghetti:* ~redisson_*{spaghetti:* resetchannels &spaghetti:* &redisson_*{spaghetti:* +@all -@dangerous
+user app on >$app_pw resetkeys ~spaghetti:* ~{spaghetti:* ~redisson_*{spaghetti:* ~collab* resetchannels &spaghetti:* &redisson_*{spaghetti:* &collab* +@all -@dangerous
 ACL
   { redis_node_conf "$dir" "$REDIS_PORT"
     cat <<CONF
