@@ -83,6 +83,9 @@ public record CryptoConfig(boolean enabled, boolean required, Provider provider,
         if (tokenKey != null && tokenKey.unresolvableReason() != null) {
             problems.add(path + ".tokenKey", tokenKey, tokenKey.unresolvableReason(),
                     "set it to base64 of 32 random bytes (openssl rand -base64 32), or remove crypto.tokenKey");
+        } else if (tokenKey != null && !isAes256Key(tokenKey)) {
+            problems.add(path + ".tokenKey", tokenKey, "is not base64 of 32 bytes (an AES-256 key)",
+                    "set it to the output of openssl rand -base64 32");
         }
         switch (provider) {
             case AZURE_KEY_VAULT -> {
@@ -104,6 +107,14 @@ public record CryptoConfig(boolean enabled, boolean required, Provider provider,
             }
             case LOCAL -> problems.require(local.password() != null, path + ".local.password", null, "is missing",
                     "set it to a reference, e.g. env:LOCAL_KEYSTORE_PASSWORD");
+        }
+    }
+
+    private static boolean isAes256Key(Secret key) {
+        try {
+            return java.util.Base64.getDecoder().decode(key.reveal().trim()).length == 32;
+        } catch (IllegalArgumentException notBase64) {
+            return false;
         }
     }
 

@@ -93,11 +93,15 @@ public final class CryptoModule implements SdkModule {
             });
             DataKeys keys = new DataKeys(operations, c.kekName(), c.dataKeys(), context.meterRegistry());
             keys.useKekVersion(operations.run("get-version", c.kekName(), null, () -> p.currentVersion(c.kekName())));
-            signingVersion = operations.run("get-version", c.signingKeyName(), null,
+            String signingKeyVersion = operations.run("get-version", c.signingKeyName(), null,
                     () -> p.currentVersion(c.signingKeyName()));
+            TokenProtector tokenProtector = c.tokenKey() == null ? null
+                    : new AesTokenProtector(Base64.getDecoder().decode(c.tokenKey().reveal().trim()));
+            // Everything built: publish. Nothing above is visible to callers if any step failed.
+            signingVersion = signingKeyVersion;
             fields = new EnvelopeFieldEncryptor(keys, p.formatId());
             signer = new JwsDocumentSigner(operations, c.signingKeyName(), c.signatureAlgorithm(), () -> signingVersion);
-            tokens = c.tokenKey() == null ? null : new AesTokenProtector(Base64.getDecoder().decode(c.tokenKey().reveal()));
+            tokens = tokenProtector;
             circuitBreaker = policy.circuitBreaker();
             dataKeys = keys;
             ops = operations;
@@ -204,6 +208,10 @@ public final class CryptoModule implements SdkModule {
             r.cancel(false);
         }
         KekProvider p = provider;
+        provider = null;
+        fields = null;
+        signer = null;
+        tokens = null;
         if (p != null) {
             p.close();
         }

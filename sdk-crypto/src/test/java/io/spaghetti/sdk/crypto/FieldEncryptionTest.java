@@ -242,6 +242,12 @@ class FieldEncryptionTest {
                 .hasMessageContaining("crypto.keyVault.url").hasMessageContaining("https");
         assertThatThrownBy(() -> CryptoTestSupport.start("kekName: \"bad name!\"\n"))
                 .hasMessageContaining("crypto.kekName");
+        // A bad token key is a configuration error at start-up, not a half-started module; its value is not shown.
+        assertThatThrownBy(() -> CryptoTestSupport.start(CryptoTestSupport.localYaml(dir.resolve("keys.p12"))
+                + "tokenKey: value:bm90LWEta2V5\n"))
+                .isInstanceOf(io.spaghetti.sdk.core.config.SdkConfigException.class)
+                .hasMessageContaining("crypto.tokenKey").hasMessageContaining("openssl rand -base64 32")
+                .hasMessageNotContaining("bm90LWEta2V5");
     }
 
     @Test

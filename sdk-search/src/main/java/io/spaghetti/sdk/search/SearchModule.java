@@ -40,6 +40,7 @@ public final class SearchModule implements SdkModule {
     public void start(ModuleContext context) throws IOException {
         SearchConfig c = context.config().section(SearchConfig.SECTION);
         ElasticsearchClient es = SearchClientFactory.create(c);
+        java.util.List<java.util.concurrent.ScheduledFuture<?>> scheduled = new java.util.ArrayList<>();
         try {
             String user = c.username() == null ? "(api key)" : c.username();
             try {
@@ -47,48 +48,56 @@ public final class SearchModule implements SdkModule {
             } catch (IOException | RuntimeException e) {
                 throw SearchErrors.explain("read the cluster health", user, e);
             }
-            lifecycleMode = IndexLifecycle.detect(es);
-            if (c.bootstrap()) {
-                bootstrapReport = SearchBootstrap.installAll(es, c, user, lifecycleMode);
+            IndexLifecycle.Mode mode = IndexLifecycle.detect(es);
+            BootstrapReport report = c.bootstrap() ? SearchBootstrap.installAll(es, c, user, mode) : null;
+            SnapshotManager snapshots = null;
+            if (c.snapshots().enabled()) {
+                snapshots = new SnapshotManager(es, c.alias(), c.snapshots(), context.meterRegistry());
+                snapshots.registerRepository();
             }
+            DocumentStore store = new DocumentStore(es, c, new SearchMetrics(context.meterRegistry()),
+                    context.resilience().policy("elasticsearch", t -> {
+                        int status = SearchErrors.status(t);
+                        return status < 0 || status == 429 || status >= 500;
+                    }));
+            // Everything that can fail has run: schedule the jobs and publish.
+            if (c.lifecycle().enabled() && mode == IndexLifecycle.Mode.SDK_ROLLOVER) {
+                for (String alias : c.aliases()) {
+                    RolloverManager rollover = new RolloverManager(es, alias, c.lifecycle(), context.meterRegistry());
+                    scheduled.add(schedule(context, "lifecycle", c.lifecycle().checkInterval(), rollover::runOnce));
+                }
+            }
+            if (snapshots != null) {
+                SnapshotManager s = snapshots;
+                scheduled.add(schedule(context, "snapshots", c.snapshots().interval(), () -> {
+                    s.snapshotNow();
+                    s.deleteExpired();
+                }));
+            }
+            jobs.addAll(scheduled);
+            lifecycleMode = mode;
+            bootstrapReport = report;
+            documents = store;
+            config = c;
+            client = es;
         } catch (RuntimeException e) {
+            scheduled.forEach(j -> j.cancel(false));
             es._transport().close();
             throw e;
         }
-        SearchMetrics metrics = new SearchMetrics(context.meterRegistry());
-        documents = new DocumentStore(es, c, metrics, context.resilience().policy("elasticsearch",
-                t -> {
-                    int status = SearchErrors.status(t);
-                    return status < 0 || status == 429 || status >= 500;
-                }));
-        if (c.lifecycle().enabled() && lifecycleMode == IndexLifecycle.Mode.SDK_ROLLOVER) {
-            for (String alias : c.aliases()) {
-                RolloverManager rollover = new RolloverManager(es, alias, c.lifecycle(), context.meterRegistry());
-                schedule(context, "lifecycle", c.lifecycle().checkInterval(), rollover::runOnce);
-            }
-        }
-        if (c.snapshots().enabled()) {
-            SnapshotManager snapshots = new SnapshotManager(es, c.alias(), c.snapshots(), context.meterRegistry());
-            snapshots.registerRepository();
-            schedule(context, "snapshots", c.snapshots().interval(), () -> {
-                snapshots.snapshotNow();
-                snapshots.deleteExpired();
-            });
-        }
-        config = c;
-        client = es;
     }
 
     /** A periodic job on the SDK scheduler; a failed run is logged in one line and the next one still runs. */
-    private void schedule(ModuleContext context, String job, java.time.Duration every, Runnable task) {
+    private static java.util.concurrent.ScheduledFuture<?> schedule(ModuleContext context, String job,
+            java.time.Duration every, Runnable task) {
         long ms = every.toMillis();
-        jobs.add(context.scheduler().scheduleWithFixedDelay(() -> {
+        return context.scheduler().scheduleWithFixedDelay(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(SearchModule.class).warn("Search {} job failed: {}", job, e.getMessage());
             }
-        }, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS));
+        }, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public ElasticsearchClient client() {
@@ -132,6 +141,8 @@ public final class SearchModule implements SdkModule {
     @Override
     public void close() {
         jobs.forEach(j -> j.cancel(false));
+        jobs.clear();
+        documents = null;
         ElasticsearchClient c = client;
         client = null;
         if (c != null) {

@@ -72,6 +72,37 @@ class LifecycleIT {
         app.indices().delete(d -> d.index(alias + "-000001", dedicated + "-000001"));
     }
 
+    /** Threads of Elasticsearch REST clients (Apache's async I/O reactor). */
+    private static long restClientThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> t.getName().contains("I/O dispatcher") || t.getName().startsWith("elasticsearch-rest-client"))
+                .count();
+    }
+
+    @Test
+    void retriedStartsThatFailAtTheSnapshotRepositoryLeakNoClientAndScheduleNoJob() throws Exception {
+        SearchConfig base = SearchStack.app("documents");
+        SearchConfig broken = new SearchConfig(true, false, base.hosts(), base.caFile(), base.username(), base.password(),
+                null, base.connectTimeout(), base.socketTimeout(), true, "documents", base.bulk(), base.lifecycle(),
+                new SearchConfig.Snapshots(true, "broken-" + UUID.randomUUID(), "no-such-type", Map.of(),
+                        Duration.ofHours(1), Duration.ofDays(1)), Map.of());
+        long before = restClientThreads();
+        io.spaghetti.sdk.core.config.SdkConfig config = io.spaghetti.sdk.core.config.SdkConfig.loader()
+                .yaml("t", "redis:\n  enabled: false\n").environment(Map.of()).systemProperties(new java.util.Properties())
+                .load().with(SearchConfig.SECTION, broken);
+        try (io.spaghetti.sdk.core.Sdk sdk = io.spaghetti.sdk.core.Sdk.builder().config(config)
+                .meterRegistry(new SimpleMeterRegistry()).modules(java.util.List.of(new SearchModule()))
+                .startRetryBackoff(Duration.ofMillis(200), Duration.ofMillis(400)).build()) {
+            Thread.sleep(5_000);
+            assertThat(sdk.health().module("search").status()).isEqualTo(io.spaghetti.sdk.core.HealthStatus.DEGRADED);
+            assertThat(sdk.health().module("search").reason()).contains("snapshot");
+            assertThat(restClientThreads() - before).as("REST client threads after repeated failed starts")
+                    .isLessThanOrEqualTo(4);
+        }
+        Thread.sleep(500);
+        assertThat(restClientThreads()).isLessThanOrEqualTo(before);
+    }
+
     @Test
     void snapshotDeleteRestoreGivesTheSameCountAndRetentionDeletesOldSnapshots() throws Exception {
         String alias = alias("snap");

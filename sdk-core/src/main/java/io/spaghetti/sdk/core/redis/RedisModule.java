@@ -11,10 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.BaseRedisNodes;
 import org.redisson.api.redisnode.RedisNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SDK's one shared Redisson client (module {@code redis}), in single, cluster or sentinel
@@ -22,7 +25,8 @@ import org.redisson.api.redisnode.RedisNodes;
  * connects in the background; {@link #onConnected} tells dependents when it does.
  */
 public final class RedisModule implements SdkModule {
-    private final List<Consumer<RedissonClient>> connectListeners = new CopyOnWriteArrayList<>();
+    private static final Logger log = LoggerFactory.getLogger(RedisModule.class);
+    private final List<ConnectListener> connectListeners = new CopyOnWriteArrayList<>();
     private volatile RedisConfig config;
     private volatile RedissonClient client;
 
@@ -38,9 +42,37 @@ public final class RedisModule implements SdkModule {
 
     @Override
     public void start(ModuleContext context) {
-        config = context.config().redis();
-        client = RedissonClientFactory.create(config);
-        connectListeners.forEach(l -> l.accept(client));
+        RedisConfig c = context.config().redis();
+        RedissonClient connected = RedissonClientFactory.create(c);
+        config = c;
+        client = connected;
+        // A dependent's listener failing is that dependent's problem: Redis is up, and the client stays published.
+        connectListeners.forEach(l -> l.run(connected));
+    }
+
+    /**
+     * A listener with a once-only guard: registration and the background start may both see the client
+     * (registration adds, then reads the client, while start publishes, then walks the listeners).
+     */
+    private static final class ConnectListener {
+        private final Consumer<RedissonClient> listener;
+        private final AtomicBoolean ran = new AtomicBoolean();
+
+        ConnectListener(Consumer<RedissonClient> listener) {
+            this.listener = listener;
+        }
+
+        void run(RedissonClient client) {
+            if (!ran.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                listener.accept(client);
+            } catch (RuntimeException e) {
+                log.warn("A Redis connect listener failed ({}); the module that registered it must recover",
+                        e.toString());
+            }
+        }
     }
 
     /**
@@ -62,10 +94,11 @@ public final class RedisModule implements SdkModule {
 
     /** Runs {@code listener} with the client once connected: now, or when the background retry succeeds. */
     public void onConnected(Consumer<RedissonClient> listener) {
-        connectListeners.add(listener);
+        ConnectListener once = new ConnectListener(listener);
+        connectListeners.add(once);
         RedissonClient c = client;
         if (c != null) {
-            listener.accept(c);
+            once.run(c);
         }
     }
 

@@ -57,6 +57,7 @@ public final class ModuleRunner {
             module.start(context);
             state = State.UP;
         } catch (Exception e) {
+            releaseAfterFailedStart();
             if (required) {
                 throw e;
             }
@@ -99,8 +100,21 @@ public final class ModuleRunner {
             }
             return CompletableFuture.completedFuture(null);
         } catch (Exception e) {
+            releaseAfterFailedStart();
             failure = describe(e);
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Closes a module whose start threw, so whatever it created before failing (clients, threads, jobs) is
+     * released before the next attempt: the background retry must not turn one partial start into a leak.
+     */
+    private void releaseAfterFailedStart() {
+        try {
+            module.close();
+        } catch (RuntimeException e) {
+            log.debug("Module {} did not close cleanly after a failed start: {}", module.name(), describe(e));
         }
     }
 
