@@ -9,6 +9,7 @@ import io.spaghetti.sdk.core.config.SdkConfig;
 import io.spaghetti.sdk.core.config.ServiceConfig;
 import io.spaghetti.sdk.core.internal.bootstrap.ModuleGraph;
 import io.spaghetti.sdk.core.internal.bootstrap.ModuleRunner;
+import io.spaghetti.sdk.core.internal.bootstrap.HealthMonitor;
 import io.spaghetti.sdk.core.internal.bootstrap.SdkThreads;
 import io.spaghetti.sdk.core.resilience.Resilience;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class Sdk implements AutoCloseable {
     private final Resilience resilience;
     private final io.spaghetti.sdk.core.ai.AiMetrics aiMetrics;
     private final List<ModuleRunner> runners;
+    private final HealthMonitor healthMonitor;
     private final Map<Class<?>, SdkModule> byType = new LinkedHashMap<>();
     private volatile boolean closed;
 
@@ -69,6 +71,7 @@ public final class Sdk implements AutoCloseable {
             runners.add(new ModuleRunner(m, m.configSection() == null ? null : config.section(m.configSection())));
             byType.put(m.getClass(), m);
         }
+        this.healthMonitor = new HealthMonitor(runners, config.health());
     }
 
     /** Loads {@link SdkConfig#load()} and starts every module on the classpath. */
@@ -122,20 +125,17 @@ public final class Sdk implements AutoCloseable {
         return module(io.spaghetti.sdk.core.cache.CacheModule.class).caches();
     }
 
-    /** Runs every module's check; a DOWN required module makes the whole DOWN. */
+    /**
+     * The last health report: every module is checked every {@code health.interval}, each check within
+     * {@code health.timeout}, so this never waits for a dependency. A DOWN required module makes the whole DOWN.
+     */
     public HealthReport health() {
-        List<HealthReport.ModuleHealth> modules = new ArrayList<>();
-        HealthStatus overall = HealthStatus.UP;
-        for (ModuleRunner r : runners) {
-            long t0 = System.nanoTime();
-            Health h = r.health();
-            Duration latency = Duration.ofNanos(System.nanoTime() - t0);
-            HealthStatus status = h.status();
-            modules.add(new HealthReport.ModuleHealth(r.module().name(), status, h.reason(), r.required(), latency,
-                    h.details()));
-            overall = overall.worst(status == HealthStatus.DOWN && !r.required() ? HealthStatus.DEGRADED : status);
-        }
-        return new HealthReport(overall, modules);
+        return healthMonitor.last();
+    }
+
+    /** Checks every module now (each within {@code health.timeout}) and returns the fresh report. */
+    public HealthReport checkHealth() {
+        return healthMonitor.check();
     }
 
     @Override
@@ -144,9 +144,11 @@ public final class Sdk implements AutoCloseable {
             return;
         }
         closed = true;
+        healthMonitor.close();
         List<ModuleRunner> reversed = new ArrayList<>(runners);
         Collections.reverse(reversed);
         reversed.forEach(ModuleRunner::close);
+        resilience.close();
         scheduler.shutdownNow();
         try {
             if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -176,15 +178,17 @@ public final class Sdk implements AutoCloseable {
             }
         }
         for (ModuleRunner r : runners) {
-            Gauge.builder("spaghetti.sdk.module.status", r, ModuleRunner::statusValue)
+            String name = r.module().name();
+            Gauge.builder("spaghetti.sdk.module.status", healthMonitor, m -> m.statusValue(name))
                     .description("1 up, 0.5 degraded, 0 down, -1 disabled")
                     .tags(Tags.of("module", r.module().name()))
                     .register(meters);
         }
+        healthMonitor.start();
         log.info("Spaghetti SDK started in {} ms for {} ({}): {}", (System.nanoTime() - t0) / 1_000_000,
                 config.service().name(), config.service().environment(),
-                runners.isEmpty() ? "no modules" : runners.stream().map(ModuleRunner::summary)
-                        .collect(Collectors.joining(", ")));
+                runners.isEmpty() ? "no modules" : healthMonitor.last().modules().stream()
+                        .map(m -> m.module() + " " + m.status()).collect(Collectors.joining(", ")));
         return this;
     }
 

@@ -74,10 +74,10 @@ class SdkBootstrapTest {
     void optionalModuleStartsDegradedAndRetriesInTheBackground() {
         TestModule flaky = new TestModule("secta", Set.of(), TestModule.journal(), 3);
         try (Sdk sdk = start("", List.of(flaky))) {
-            HealthReport first = sdk.health();
+            HealthReport first = sdk.checkHealth();
             assertThat(first.status()).isEqualTo(HealthStatus.DEGRADED);
             assertThat(first.module("secta").reason()).contains("secta backend unreachable", "retrying");
-            await().atMost(Duration.ofSeconds(10)).until(() -> sdk.health().status() == HealthStatus.UP);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sdk.checkHealth().status() == HealthStatus.UP);
             assertThat(flaky.starts.get()).isEqualTo(4);
         }
     }
@@ -86,7 +86,7 @@ class SdkBootstrapTest {
     void disabledModuleIsNotStartedAndReportsDisabled() {
         TestModule off = new TestModule("sectb", Set.of(), TestModule.journal(), 0);
         try (Sdk sdk = start("sectb:\n  enabled: false\n", List.of(off))) {
-            HealthReport h = sdk.health();
+            HealthReport h = sdk.checkHealth();
             assertThat(h.module("sectb").status()).isEqualTo(HealthStatus.DISABLED);
             assertThat(h.status()).isEqualTo(HealthStatus.UP);
             assertThat(off.starts.get()).isZero();
@@ -96,7 +96,7 @@ class SdkBootstrapTest {
     @Test
     void healthReportsEachModuleWithLatencyAsJson() {
         try (Sdk sdk = start("", List.of(new TestModule("a", Set.of(), TestModule.journal(), 0)))) {
-            HealthReport h = sdk.health();
+            HealthReport h = sdk.checkHealth();
             assertThat(h.module("a").latency()).isPositive();
             assertThat(h.toJson()).contains("\"status\" : \"UP\"", "\"a\"", "\"latencyMs\"", "\"starts\" : 1");
         }
@@ -134,7 +134,7 @@ class SdkBootstrapTest {
         sdk.close();
         await().atMost(Duration.ofSeconds(5)).until(() -> sdkThreads().isEmpty());
         int attempts = flaky.starts.get();
-        assertThat(sdk.health().module("secta").status()).isEqualTo(HealthStatus.DOWN);
+        assertThat(sdk.checkHealth().module("secta").status()).isEqualTo(HealthStatus.DOWN);
         await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> flaky.starts.get() == attempts);
     }
 

@@ -92,7 +92,7 @@ class KeyVaultIT {
     void bootstrapsThroughManagedIdentityCreatesTheKeysAndAppliesTheRotationPolicy() {
         String kek = kek();
         Sdk sdk = sdk(kek, "");
-        assertThat(sdk.health().module("crypto").status()).isEqualTo(HealthStatus.UP);
+        assertThat(sdk.checkHealth().module("crypto").status()).isEqualTo(HealthStatus.UP);
         assertThat(vault.identityClientIds()).isNotEmpty();
         assertThat(vault.versions(kek)).hasSize(1);
         assertThat(vault.versions(kek + "-signing")).hasSize(1);
@@ -199,7 +199,7 @@ class KeyVaultIT {
                 assertThatThrownBy(() -> crypto(reader).fields().decryptString(c, CTX))
                         .isInstanceOf(CryptoException.class);
             }
-            assertThat(reader.health().module("crypto").status()).isEqualTo(HealthStatus.DEGRADED);
+            assertThat(reader.checkHealth().module("crypto").status()).isEqualTo(HealthStatus.DEGRADED);
             assertThatThrownBy(() -> crypto(reader).fields().decryptString(unseen.get(0), CTX))
                     .hasMessageContaining("circuit open");
         } finally {
@@ -207,7 +207,7 @@ class KeyVaultIT {
         }
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
                 .until(() -> crypto(reader).fields().decryptString(unseen.get(1), CTX).equals("unseen-1"));
-        assertThat(reader.health().module("crypto").status()).isEqualTo(HealthStatus.UP);
+        assertThat(reader.checkHealth().module("crypto").status()).isEqualTo(HealthStatus.UP);
         assertThat(crypto(idle).fields().encryptString("back", CTX)).startsWith("sp1.");
     }
 
@@ -236,7 +236,7 @@ class KeyVaultIT {
         assertThat(tookMs).as("Retry-After of 1 s honoured").isGreaterThanOrEqualTo(1000);
         assertThat(vault.faultsAnswered() - faultsBefore).isEqualTo(6);
         assertThat(vault.requests("unwrapkey") - unwrapsBefore).as("each served once").isEqualTo(8);
-        assertThat(reader.health().module("crypto").status()).as("throttling does not open the circuit")
+        assertThat(reader.checkHealth().module("crypto").status()).as("throttling does not open the circuit")
                 .isEqualTo(HealthStatus.UP);
         assertThat(counter(reader, "resilience4j.retry.calls", "name", "key-vault", "kind", "successful_with_retry"))
                 .isPositive();
@@ -257,7 +257,7 @@ class KeyVaultIT {
                     .hasMessageContaining("refused the identity").hasMessageContaining("Key Vault Crypto User");
         }
         assertThat(counter(reader, "crypto.vault.auth.failures")).isEqualTo(11);
-        assertThat(reader.health().module("crypto").status()).as("auth failures do not open the circuit")
+        assertThat(reader.checkHealth().module("crypto").status()).as("auth failures do not open the circuit")
                 .isEqualTo(HealthStatus.UP);
     }
 

@@ -69,8 +69,8 @@ class FlagsIT {
                 .synchronousFetchOnInitialisation(true).disableMetrics().build());
         try (Sdk sdk = start(tmp.resolve("backup.json"))) {
             Flags flags = sdk.module(FlagsModule.class).flags();
-            assertThat(sdk.health().module("flags").status()).isEqualTo(HealthStatus.UP);
-            assertThat(sdk.health().module("flags").details()).containsEntry("source", "server");
+            assertThat(sdk.checkHealth().module("flags").status()).isEqualTo(HealthStatus.UP);
+            assertThat(sdk.checkHealth().module("flags").details()).containsEntry("source", "server");
             assertThat(FlagsWithoutServerTest.fraction(flags, "ai_document_generation", "beta_users", 20_000))
                     .isCloseTo(10, org.assertj.core.data.Offset.offset(1.5));
             assertThat(FlagsWithoutServerTest.fraction(flags, "advanced_search", "power_users", 20_000))
@@ -177,8 +177,8 @@ class FlagsIT {
                 }
                 stopServer();
                 await().atMost(Duration.ofSeconds(10)).until(
-                        () -> sdk.health().module("flags").status() == HealthStatus.DEGRADED);
-                assertThat(sdk.health().module("flags").reason()).contains("Unleash unreachable");
+                        () -> sdk.checkHealth().module("flags").status() == HealthStatus.DEGRADED);
+                assertThat(sdk.checkHealth().module("flags").reason()).contains("Unleash unreachable");
                 for (int i = 0; i < 1_000; i++) {
                     for (String flag : FLAGS) {
                         assertThat(flags.isEnabled(flag, context(i))).isEqualTo(before.get(flag + i));
@@ -187,8 +187,8 @@ class FlagsIT {
             }
             try (Sdk restarted = start(backup)) {
                 Flags flags = restarted.module(FlagsModule.class).flags();
-                assertThat(restarted.health().module("flags").status()).isEqualTo(HealthStatus.DEGRADED);
-                assertThat(restarted.health().module("flags").details()).containsEntry("source", "backup file");
+                assertThat(restarted.checkHealth().module("flags").status()).isEqualTo(HealthStatus.DEGRADED);
+                assertThat(restarted.checkHealth().module("flags").details()).containsEntry("source", "backup file");
                 // The bundled definitions have advanced_search on; the backup (server state) has it off.
                 assertThat(FlagsWithoutServerTest.fraction(flags, "advanced_search", "power_users", 2_000)).isZero();
                 for (int i = 0; i < 1_000; i++) {

@@ -56,8 +56,8 @@ class FlagsWithoutServerTest {
             assertThat(fraction(flags, "real_time_collaboration", "alpha_users", 20_000)).isCloseTo(5, within());
             assertThat(fraction(flags, "ai_document_generation", "power_users", 5_000)).isZero();
             assertThat(fraction(flags, "advanced_search", null, 5_000)).isZero();
-            assertThat(sdk.health().module("flags").status()).isEqualTo(HealthStatus.UP);
-            assertThat(sdk.health().module("flags").details()).containsEntry("source", "bootstrap");
+            assertThat(sdk.checkHealth().module("flags").status()).isEqualTo(HealthStatus.UP);
+            assertThat(sdk.checkHealth().module("flags").details()).containsEntry("source", "bootstrap");
         }
     }
 

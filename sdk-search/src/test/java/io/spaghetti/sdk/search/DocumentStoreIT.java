@@ -29,8 +29,8 @@ class DocumentStoreIT {
         String a = "tenant-a-" + UUID.randomUUID();
         String b = "tenant-b-" + UUID.randomUUID();
         try (Sdk sdk = SearchStack.sdk(SearchStack.app("documents"))) {
-            assertThat(sdk.health().module("search").status()).isEqualTo(HealthStatus.UP);
-            assertThat(sdk.health().module("search").details()).containsEntry("nodes", 3);
+            assertThat(sdk.checkHealth().module("search").status()).isEqualTo(HealthStatus.UP);
+            assertThat(sdk.checkHealth().module("search").details()).containsEntry("nodes", 3);
             DocumentStore store = sdk.module(SearchModule.class).documents();
             store.index(doc(a, "same-id", "Quarterly budget report", List.of("finance"), JAN), true);
             store.index(doc(b, "same-id", "Quarterly budget secrets", List.of("finance"), JAN), true);
@@ -54,7 +54,7 @@ class DocumentStoreIT {
                 null, base.connectTimeout(), base.socketTimeout(), true, "documents", base.bulk(), base.lifecycle(),
                 base.snapshots(), java.util.Map.of(big, alias));
         try (Sdk sdk = SearchStack.sdk(config)) {
-            assertThat(sdk.health().module("search").details()).containsEntry("lifecycle", "sdk_rollover");
+            assertThat(sdk.checkHealth().module("search").details()).containsEntry("lifecycle", "sdk_rollover");
             DocumentStore store = sdk.module(SearchModule.class).documents();
             store.index(doc(big, "x1", "Big tenant plan", List.of("plan"), JAN), true);
             store.index(doc("small-" + big, "x1", "Small tenant plan", List.of("plan"), JAN), true);

@@ -94,8 +94,8 @@ class LifecycleIT {
                 .meterRegistry(new SimpleMeterRegistry()).modules(java.util.List.of(new SearchModule()))
                 .startRetryBackoff(Duration.ofMillis(200), Duration.ofMillis(400)).build()) {
             Thread.sleep(5_000);
-            assertThat(sdk.health().module("search").status()).isEqualTo(io.spaghetti.sdk.core.HealthStatus.DEGRADED);
-            assertThat(sdk.health().module("search").reason()).contains("snapshot");
+            assertThat(sdk.checkHealth().module("search").status()).isEqualTo(io.spaghetti.sdk.core.HealthStatus.DEGRADED);
+            assertThat(sdk.checkHealth().module("search").reason()).contains("snapshot");
             assertThat(restClientThreads() - before).as("REST client threads after repeated failed starts")
                     .isLessThanOrEqualTo(4);
         }

@@ -68,6 +68,57 @@ class NodeFailureIT {
         }
     }
 
+    /**
+     * One node paused (SIGSTOP) for 20 s: health answers at once from its last result and a fresh check within
+     * health.timeout; searches answer or fail within the policy's deadline, never after the 30 s socket timeout.
+     */
+    @Test
+    void aPausedNodeHangsNoCaller() throws Exception {
+        String tenant = "tenant-pause-" + UUID.randomUUID();
+        long pid = Long.parseLong(Files.readString(Path.of(StackEnv.require("STACK_ES_DIR"), "n1", "es.pid")).trim());
+        try (Sdk sdk = SearchStack.sdk(SearchStack.app("documents"))) {
+            DocumentStore store = sdk.module(SearchModule.class).documents();
+            store.index(new SearchDocument("p1", tenant, "Paused node", "body", "a", List.of(), "en", "draft",
+                    Instant.now(), Instant.now()), true);
+            signal("STOP", pid);
+            long worstSearchMs = 0;
+            long worstHealthMs = 0;
+            int answered = 0;
+            try {
+                long until = System.nanoTime() + 20_000_000_000L;
+                while (System.nanoTime() < until) {
+                    long t0 = System.nanoTime();
+                    try {
+                        store.search(tenant, SearchQuery.text("paused"));
+                        answered++;
+                    } catch (RuntimeException e) {
+                        // a bounded failure is fine; a hang is not
+                    }
+                    worstSearchMs = Math.max(worstSearchMs, (System.nanoTime() - t0) / 1_000_000);
+                    t0 = System.nanoTime();
+                    sdk.health();
+                    long snapshotMs = (System.nanoTime() - t0) / 1_000_000;
+                    assertThat(snapshotMs).as("sdk.health() reads the last result").isLessThan(1_000);
+                    t0 = System.nanoTime();
+                    sdk.checkHealth();
+                    worstHealthMs = Math.max(worstHealthMs, (System.nanoTime() - t0) / 1_000_000);
+                }
+            } finally {
+                signal("CONT", pid);
+            }
+            System.out.printf("paused node: %d searches answered, worst search %d ms, worst fresh health check %d ms%n",
+                    answered, worstSearchMs, worstHealthMs);
+            // Policy timeout 3 s, 3 attempts with back-off: well under the client's 30 s socket timeout.
+            assertThat(worstSearchMs).isLessThan(12_000);
+            assertThat(worstHealthMs).isLessThan(3_000);
+            assertThat(answered).isGreaterThan(0);
+        }
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor()).isZero();
+    }
+
     /** The stack script starts the killed node again and waits for green. */
     private static void restartNodes() {
         StackEnv.stackScript("up", "elasticsearch");

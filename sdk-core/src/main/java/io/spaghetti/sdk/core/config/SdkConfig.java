@@ -51,6 +51,10 @@ public final class SdkConfig {
         return section(ServiceConfig.SECTION);
     }
 
+    public HealthConfig health() {
+        return section(HealthConfig.SECTION);
+    }
+
     public ResilienceConfig resilience() {
         return section(ResilienceConfig.SECTION);
     }
@@ -89,7 +93,8 @@ public final class SdkConfig {
     }
 
     static List<ConfigSection<?>> knownSections(ClassLoader cl) {
-        List<ConfigSection<?>> sections = new ArrayList<>(List.of(ServiceConfig.SECTION, ResilienceConfig.SECTION));
+        List<ConfigSection<?>> sections = new ArrayList<>(List.of(ServiceConfig.SECTION, ResilienceConfig.SECTION,
+                HealthConfig.SECTION));
         for (SdkModule m : ServiceLoader.load(SdkModule.class, cl)) {
             ConfigSection<?> s = m.configSection();
             if (s != null && sections.stream().noneMatch(k -> k.name().equals(s.name()))) {

@@ -22,6 +22,8 @@ import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.time.Duration;
 import java.util.function.Function;
@@ -39,6 +41,9 @@ public final class Resilience {
     private final TimeLimiterRegistry timeLimiters = TimeLimiterRegistry.ofDefaults();
     private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
     private final Map<String, RemotePolicy> policies = new ConcurrentHashMap<>();
+    /** Where blocking calls run, so their callers can stop waiting at the policy's timeout. */
+    private final ExecutorService blockingCalls = Executors.newCachedThreadPool(
+            new io.spaghetti.sdk.core.internal.bootstrap.SdkThreads("remote-call"));
     /**
      * The failure rules of each policy, read on every failure: whoever asks for a policy with rules sets them,
      * also on a policy that already exists (an application may ask for "key-vault" before crypto starts), and a
@@ -118,6 +123,11 @@ public final class Resilience {
                 .timeoutDuration(p.timeout()).cancelRunningFuture(true).build());
         Bulkhead bulkhead = bulkheads.bulkhead(dependency, BulkheadConfig.custom()
                 .maxConcurrentCalls(p.maxConcurrentCalls()).maxWaitDuration(java.time.Duration.ZERO).build());
-        return new RemotePolicy(dependency, breaker, retry, limiter, bulkhead, scheduler);
+        return new RemotePolicy(dependency, breaker, retry, limiter, bulkhead, scheduler, blockingCalls);
+    }
+
+    /** Stops the threads of blocking calls (the SDK calls it on close). */
+    public void close() {
+        blockingCalls.shutdownNow();
     }
 }

@@ -36,7 +36,7 @@ class TieredCacheFailoverIT {
         try (Sdk a = start(namespace, stack); Sdk b = start(namespace, stack)) {
             TieredCache<Doc> ca = a.cache().cache("docs", Doc.class);
             TieredCache<Doc> cb = b.cache().cache("docs", Doc.class);
-            assertThat(a.health().status()).isEqualTo(HealthStatus.UP);
+            assertThat(a.checkHealth().status()).isEqualTo(HealthStatus.UP);
 
             AtomicLong exceptions = new AtomicLong();
             AtomicLong ops = new AtomicLong();
@@ -67,10 +67,10 @@ class TieredCacheFailoverIT {
             stack.killMaster();
 
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> a.health().module("cache").status() == HealthStatus.DEGRADED);
+                    .until(() -> a.checkHealth().module("cache").status() == HealthStatus.DEGRADED);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> a.health().module("cache").status() == HealthStatus.UP
-                            && b.health().module("cache").status() == HealthStatus.UP);
+                    .until(() -> a.checkHealth().module("cache").status() == HealthStatus.UP
+                            && b.checkHealth().module("cache").status() == HealthStatus.UP);
             long resumedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
             running.set(false);
             for (Future<?> w : workers) {

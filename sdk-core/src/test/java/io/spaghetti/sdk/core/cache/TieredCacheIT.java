@@ -231,7 +231,7 @@ class TieredCacheIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> p.getIfPresent("k").orElseThrow().version() == 2);
         c.invalidateAll();
         assertThat(counter(sdk, "cache.l2.errors", "cache", "acl", "kind", "other")).isZero();
-        assertThat(sdk.health().module("cache").status()).isEqualTo(HealthStatus.UP);
+        assertThat(sdk.checkHealth().module("cache").status()).isEqualTo(HealthStatus.UP);
     }
 
     @Test
@@ -244,12 +244,12 @@ class TieredCacheIT {
         Sdk sdk = instance(b -> b.addresses(List.of("127.0.0.1:" + port)).timeout(Duration.ofMillis(500))
                 .connectTimeout(Duration.ofMillis(500)));
         TieredCache<Doc> c = sdk.cache().cache("docs", Doc.class);
-        assertThat(sdk.health().module("cache").status()).isEqualTo(HealthStatus.DEGRADED);
+        assertThat(sdk.checkHealth().module("cache").status()).isEqualTo(HealthStatus.DEGRADED);
         assertThat(c.get("a", k -> new Doc(k, 1))).isEqualTo(new Doc("a", 1));
 
         Process redis = startRedis(port, dir);
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> sdk.health().status() == HealthStatus.UP);
+            await().atMost(Duration.ofSeconds(20)).until(() -> sdk.checkHealth().status() == HealthStatus.UP);
             assertThat(c.l1Size()).isZero();
             c.put("a", new Doc("a", 2));
 
@@ -285,7 +285,7 @@ class TieredCacheIT {
             assertThat(reads.get()).isGreaterThan(100);
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 c.getIfPresent("probe");
-                return sdk.health().module("cache").status() == HealthStatus.DEGRADED;
+                return sdk.checkHealth().module("cache").status() == HealthStatus.DEGRADED;
             });
 
             double clearsBefore = counter(sdk, "cache.l1.clears", "cache", "docs");
@@ -293,7 +293,7 @@ class TieredCacheIT {
             // No cache call meanwhile: the module probes the breaker itself, so an instance whose reads all hit L1
             // is UP again as soon as Redis is.
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> sdk.health().module("cache").status() == HealthStatus.UP);
+                    .until(() -> sdk.checkHealth().module("cache").status() == HealthStatus.UP);
             assertThat(counter(sdk, "cache.l1.clears", "cache", "docs")).isGreaterThan(clearsBefore);
 
             // After recovery an invalidation from another instance is honoured: no stale read.

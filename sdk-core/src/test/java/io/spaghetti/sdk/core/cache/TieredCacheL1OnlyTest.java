@@ -53,7 +53,7 @@ class TieredCacheL1OnlyTest {
         assertThat(registry.get("cache.gets").tags("cache", "docs", "tier", "l1", "result", "hit").functionCounter().count())
                 .isEqualTo(2);
         assertThat(registry.get("cache.loads").tags("cache", "docs", "result", "success").counter().count()).isEqualTo(1);
-        assertThat(sdk.health().module("cache").status()).isEqualTo(HealthStatus.UP);
+        assertThat(sdk.checkHealth().module("cache").status()).isEqualTo(HealthStatus.UP);
     }
 
     @Test

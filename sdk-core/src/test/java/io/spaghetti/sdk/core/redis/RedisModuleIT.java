@@ -44,7 +44,7 @@ class RedisModuleIT {
     }
 
     private static void assertWorks(Sdk sdk, String key) {
-        assertThat(sdk.health().module("redis").status()).isEqualTo(HealthStatus.UP);
+        assertThat(sdk.checkHealth().module("redis").status()).isEqualTo(HealthStatus.UP);
         RedissonClient client = sdk.module(RedisModule.class).client();
         client.getBucket(key, StringCodec.INSTANCE).set("v");
         assertThat(client.getBucket(key, StringCodec.INSTANCE).get()).isEqualTo("v");
@@ -67,7 +67,7 @@ class RedisModuleIT {
     void standaloneWithPassword() {
         try (Sdk sdk = start(RedisModuleIT::standalone)) {
             assertWorks(sdk, "spaghetti:it:standalone");
-            assertThat(sdk.health().module("redis").details()).containsEntry("mode", "single");
+            assertThat(sdk.checkHealth().module("redis").details()).containsEntry("mode", "single");
         }
     }
 
@@ -144,8 +144,8 @@ class RedisModuleIT {
         RedisConfig down = defaults.redis().toBuilder().addresses(List.of("127.0.0.1:1")).build();
         Sdk sdk = Sdk.builder().config(defaults.with(RedisConfig.SECTION, down)).meterRegistry(new SimpleMeterRegistry())
                 .modules(List.of(new RedisModule())).build();
-        assertThat(sdk.health().status()).isEqualTo(HealthStatus.DEGRADED);
-        assertThat(sdk.health().module("redis").reason()).contains("no server answered");
+        assertThat(sdk.checkHealth().status()).isEqualTo(HealthStatus.DEGRADED);
+        assertThat(sdk.checkHealth().module("redis").reason()).contains("no server answered");
         sdk.close();
 
         try (Sdk up = start(RedisModuleIT::standalone)) {

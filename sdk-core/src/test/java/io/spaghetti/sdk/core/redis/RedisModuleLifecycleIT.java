@@ -80,7 +80,7 @@ class RedisModuleLifecycleIT {
                 .connectTimeout(Duration.ofMillis(200)).timeout(Duration.ofMillis(200)).build();
         try (Sdk sdk = sdk(unreachable)) {
             Thread.sleep(4_000);   // about 15 failed attempts
-            assertThat(sdk.health().module("redis").status()).isEqualTo(HealthStatus.DEGRADED);
+            assertThat(sdk.checkHealth().module("redis").status()).isEqualTo(HealthStatus.DEGRADED);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(redissonThreads() - before).as("Redisson threads after many failed starts").isLessThan(12));
         }
@@ -95,7 +95,7 @@ class RedisModuleLifecycleIT {
         ThrowingListener listener = new ThrowingListener();
         long before = redissonThreads();
         try (Sdk sdk = sdk(redis, listener)) {
-            assertThat(sdk.health().module("redis").status()).isEqualTo(HealthStatus.UP);
+            assertThat(sdk.checkHealth().module("redis").status()).isEqualTo(HealthStatus.UP);
             assertThat(listener.runs).hasValue(1);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> redissonThreads() <= before);

@@ -54,4 +54,33 @@ class ResilienceTest {
         }
         assertThat(policy.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
     }
+
+    @Test
+    void aBlockingCallThatHangsReleasesItsCallerAtThePolicyTimeout() {
+        SdkConfig config = SdkConfig.loader().yaml("t", "resilience:\n  dependencies:\n    slow:\n      timeout: 200ms\n"
+                + "      retry:\n        maxAttempts: 2\n        initialBackoff: 10ms\n")
+                .environment(java.util.Map.of()).systemProperties(new java.util.Properties()).load();
+        Resilience r = new Resilience(config.resilience(), new SimpleMeterRegistry(), scheduler);
+        try {
+            RemotePolicy slow = r.policy("slow");
+            AtomicInteger attempts = new AtomicInteger();
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> slow.call(() -> {
+                attempts.incrementAndGet();
+                try {
+                    Thread.sleep(30_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "late";
+            })).isInstanceOf(RemoteTimeoutException.class).hasMessageContaining("slow did not answer within PT0.2S")
+                    .hasMessageContaining("resilience.dependencies.slow.timeout");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(attempts).hasValue(2);
+            assertThat(ms).as("two attempts of 200 ms, not 30 s").isLessThan(5_000);
+            assertThat(slow.call(() -> "fast")).isEqualTo("fast");
+        } finally {
+            r.close();
+        }
+    }
 }

@@ -153,20 +153,6 @@ public final class ModuleRunner {
         }
     }
 
-    /** For the {@code spaghetti.sdk.module.status} gauge: 1 up, 0.5 degraded, 0 down, -1 disabled. */
-    public double statusValue() {
-        return switch (health().status()) {
-            case UP -> 1.0;
-            case DEGRADED -> 0.5;
-            case DOWN -> 0.0;
-            case DISABLED -> -1.0;
-        };
-    }
-
-    public String summary() {
-        return module.name() + " " + health().status();
-    }
-
     static String describe(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
