@@ -41,7 +41,7 @@ public final class BackplaneBench {
         int pacedRate = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         String payload = "x".repeat(200);
         SdkConfig config = SdkConfig.loader().yaml("bench", "backplane:\n  channelPrefix: bench" + System.nanoTime()
-                + "\n  latencyHeader: false\n").systemProperties(new Properties()).load();
+                + "\n  latencyHeader: false\n  protocols: [json]\n").systemProperties(new Properties()).load();
 
         Sdk a = start(config);
         Sdk b = start(config);

@@ -18,7 +18,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.RedissonClient;
@@ -35,6 +36,7 @@ public final class BackplaneModule implements SdkModule {
     private volatile String serverName;
     private volatile CircuitBreaker circuitBreaker;
     private volatile ScheduledExecutorService scheduler;
+    private static final int DELIVERY_THREADS = 64;
     private volatile MeterRegistry registry;
     private volatile java.time.Duration deadline;
     private volatile ExecutorService delivery;
@@ -75,8 +77,12 @@ public final class BackplaneModule implements SdkModule {
         RemotePolicy policy = context.resilience().policy("redis-backplane");
         circuitBreaker = policy.circuitBreaker();
         deadline = policy.timeLimiter().getTimeLimiterConfig().getTimeoutDuration();
-        // Cached: a blocked sink holds one thread, never one another connection needs.
-        delivery = Executors.newCachedThreadPool(context.threadFactory("backplane-delivery"));
+        // Up to DELIVERY_THREADS drains at once, idle threads retire: a sink that blocks holds one thread (and
+        // is closed once its buffer fills), so many would have to block at once to delay the others.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(DELIVERY_THREADS, DELIVERY_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), context.threadFactory("backplane-delivery"));
+        pool.allowCoreThreadTimeOut(true);
+        delivery = pool;
         scheduler = context.scheduler();
         registry = context.meterRegistry();
         client = shared;
