@@ -19,10 +19,12 @@ import java.util.Set;
  *                       Redis's pub/sub output buffer limit must hold many of them (the bundled configs: 64 MiB)
  * @param connectionBuffer frames that may wait for one local connection; a connection with that many is a slow
  *                       consumer and is closed, so it never delays others
+ * @param sinkStallTimeout a sink call running longer than this moves the other connections sharing its delivery
+ *                       thread to a new thread: the most a blocked sink can delay another connection
  */
 public record BackplaneConfig(boolean enabled, boolean required, String channelPrefix, List<String> protocols,
         String serverName, Duration groupAckTimeout, Duration clientResultTimeout, boolean latencyHeader,
-        int maxMessageSize, int connectionBuffer, PresenceConfig presence) implements ModuleSection, Validated {
+        int maxMessageSize, int connectionBuffer, Duration sinkStallTimeout, PresenceConfig presence) implements ModuleSection, Validated {
 
     public static final ConfigSection<BackplaneConfig> SECTION = ConfigSection.of("backplane", BackplaneConfig.class);
 
@@ -57,6 +59,8 @@ public record BackplaneConfig(boolean enabled, boolean required, String channelP
         problems.require(maxMessageSize >= 1024 && maxMessageSize <= 16 * 1024 * 1024, path + ".maxMessageSize",
                 maxMessageSize, "must be 1024 to 16777216 bytes",
                 "use e.g. 1048576 (1 MiB); send a reference to large content instead of the content");
+        problems.require(positive(sinkStallTimeout), path + ".sinkStallTimeout", sinkStallTimeout, "must be positive",
+                "use e.g. 200ms");
         problems.require(connectionBuffer >= 1, path + ".connectionBuffer", connectionBuffer, "must be at least 1",
                 "use e.g. 1000 frames");
         problems.require(presence.database() >= 0 && presence.database() <= 15, path + ".presence.database",

@@ -2,6 +2,7 @@ package io.spaghetti.sdk.backplane;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.spaghetti.sdk.backplane.internal.DeliveryLanes;
 import io.spaghetti.sdk.backplane.internal.RedisHub;
 import io.spaghetti.sdk.core.Health;
 import io.spaghetti.sdk.core.ModuleContext;
@@ -17,9 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.RedissonClient;
@@ -36,10 +34,9 @@ public final class BackplaneModule implements SdkModule {
     private volatile String serverName;
     private volatile CircuitBreaker circuitBreaker;
     private volatile ScheduledExecutorService scheduler;
-    private static final int DELIVERY_THREADS = 64;
     private volatile MeterRegistry registry;
     private volatile java.time.Duration deadline;
-    private volatile ExecutorService delivery;
+    private volatile DeliveryLanes delivery;
     private volatile boolean withoutRedis;
 
     @Override
@@ -77,12 +74,8 @@ public final class BackplaneModule implements SdkModule {
         RemotePolicy policy = context.resilience().policy("redis-backplane");
         circuitBreaker = policy.circuitBreaker();
         deadline = policy.timeLimiter().getTimeLimiterConfig().getTimeoutDuration();
-        // Up to DELIVERY_THREADS drains at once, idle threads retire: a sink that blocks holds one thread (and
-        // is closed once its buffer fills), so many would have to block at once to delay the others.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(DELIVERY_THREADS, DELIVERY_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), context.threadFactory("backplane-delivery"));
-        pool.allowCoreThreadTimeOut(true);
-        delivery = pool;
+        delivery = new DeliveryLanes(Math.max(2, Runtime.getRuntime().availableProcessors()), c.sinkStallTimeout(),
+                context.threadFactory("backplane-delivery"), context.scheduler());
         scheduler = context.scheduler();
         registry = context.meterRegistry();
         client = shared;
@@ -127,11 +120,11 @@ public final class BackplaneModule implements SdkModule {
     public void close() {
         hubs.values().forEach(RedisHub::close);
         hubs.clear();
-        ExecutorService d = delivery;
-        if (d != null) {
-            d.shutdownNow();
-        }
+        DeliveryLanes d = delivery;
         delivery = null;
+        if (d != null) {
+            d.close();
+        }
         RedissonClient p = presenceClient;
         if (p != null && p != client) {
             p.shutdown(0, 2, TimeUnit.SECONDS);

@@ -296,23 +296,30 @@ class BackplaneIT {
                     closedBecause.set(reason);
                 }
             });
-            Inbox healthy = new Inbox();
-            hub(a).register("healthy", null, "json", healthy);
             hub(a).addToGroup("stuck", "room").get(5, TimeUnit.SECONDS);
-            hub(a).addToGroup("healthy", "room").get(5, TimeUnit.SECONDS);
+            // More healthy connections than delivery lanes: some share the stuck sink's lane.
+            List<Inbox> healthy = new java.util.ArrayList<>();
+            for (int h = 0; h < 8; h++) {
+                Inbox inbox = new Inbox();
+                healthy.add(inbox);
+                hub(a).register("healthy-" + h, null, "json", inbox);
+                hub(a).addToGroup("healthy-" + h, "room").get(5, TimeUnit.SECONDS);
+            }
             try {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < 100; i++) {
                     hub(b).sendGroup("room", "M", i).get(5, TimeUnit.SECONDS);
                 }
-                for (int i = 0; i < 100; i++) {
-                    assertThat(healthy.nextIs("M").arguments().get(0).asInt()).isEqualTo(i);
+                for (Inbox inbox : healthy) {
+                    for (int i = 0; i < 100; i++) {
+                        assertThat(inbox.nextIs("M").arguments().get(0).asInt()).isEqualTo(i);
+                    }
                 }
-                System.out.printf("blocked sink: 100 group messages reached the healthy connection in %d ms%n",
+                System.out.printf("blocked sink: 100 group messages reached 8 healthy connections in %d ms%n",
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
                 await().atMost(Duration.ofSeconds(5)).until(() -> "slow consumer".equals(closedBecause.get()));
                 assertThat(counter(a, "backplane.connections.closed", "reason", "slow_consumer")).isEqualTo(1);
-                assertThat(a.meterRegistry().get("backplane.connections.active").gauge().value()).isEqualTo(1);
+                assertThat(a.meterRegistry().get("backplane.connections.active").gauge().value()).isEqualTo(8);
             } finally {
                 release.countDown();
             }

@@ -30,7 +30,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +71,7 @@ public final class RedisHub implements HubContext {
     private final Map<String, PendingResult> pendingResults = new ConcurrentHashMap<>();
     private final List<RTopic> serverTopics = new ArrayList<>();
     private final ScheduledFuture<?> heartbeat;
-    private final Executor delivery;
+    private final DeliveryLanes delivery;
     /** How long a send or presence read may wait for Redis: the redis-backplane policy's timeout. */
     private final Duration deadline;
 
@@ -81,7 +80,7 @@ public final class RedisHub implements HubContext {
 
     public RedisHub(String name, BackplaneConfig config, RedissonClient client, RedissonClient presenceClient,
             String serverName, CircuitBreaker circuitBreaker, Duration deadline, ScheduledExecutorService scheduler,
-            Executor delivery, MeterRegistry registry) {
+            DeliveryLanes delivery, MeterRegistry registry) {
         this.name = requireText(name, "hub name");
         this.deadline = deadline;
         this.delivery = delivery;
