@@ -17,10 +17,11 @@ import java.util.Set;
  * @param latencyHeader  add a {@code spaghetti-sent-us} header to sent invocations so receivers measure delivery latency
  * @param maxMessageSize the largest message, in bytes, a send may publish (all its protocols' frames together);
  *                       Redis's pub/sub output buffer limit must hold many of them (the bundled configs: 64 MiB)
- * @param connectionBuffer frames that may wait for one local connection; a connection with that many is a slow
- *                       consumer and is closed, so it never delays others
- * @param sinkStallTimeout a sink call running longer than this moves the other connections sharing its delivery
- *                       thread to a new thread: the most a blocked sink can delay another connection
+ * @param connectionBuffer messages that may wait for a connection's delivery lane: when more wait while one sink
+ *                       call has held the lane over 5 ms, that connection is closed as a slow consumer and the
+ *                       lane moves on (past four times this, new messages for the lane are dropped and counted)
+ * @param sinkStallTimeout a sink call running longer than this closes its connection as a slow consumer and
+ *                       moves its lane to a new thread: the most a blocked sink can delay another connection
  */
 public record BackplaneConfig(boolean enabled, boolean required, String channelPrefix, List<String> protocols,
         String serverName, Duration groupAckTimeout, Duration clientResultTimeout, boolean latencyHeader,

@@ -75,7 +75,7 @@ public final class BackplaneModule implements SdkModule {
         circuitBreaker = policy.circuitBreaker();
         deadline = policy.timeLimiter().getTimeLimiterConfig().getTimeoutDuration();
         delivery = new DeliveryLanes(Math.max(2, Runtime.getRuntime().availableProcessors()), c.sinkStallTimeout(),
-                context.threadFactory("backplane-delivery"), context.scheduler());
+                c.connectionBuffer(), context.threadFactory("backplane-delivery"), context.scheduler());
         scheduler = context.scheduler();
         registry = context.meterRegistry();
         client = shared;

@@ -2,10 +2,11 @@ package io.spaghetti.sdk.backplane;
 
 /**
  * Delivers frames to one client connection held by this service. Called on the backplane's delivery
- * threads, one frame at a time per connection and in order; never on Redis's listener threads, so a
- * sink that blocks delays only its own connection. A connection with {@code backplane.connectionBuffer}
- * frames waiting is a slow consumer: the backplane closes it and calls {@link #closed}. An exception
- * counts the frame as undelivered; it does not unregister the connection.
+ * threads, one frame at a time per connection and in order; never on Redis's listener threads. Return
+ * quickly: a call that lasts {@code backplane.sinkStallTimeout} (or holds up {@code connectionBuffer}
+ * messages) makes the connection a slow consumer, which the backplane closes (calling {@link #closed})
+ * while its other connections continue on another thread. An exception counts the frame as
+ * undelivered; it does not unregister the connection.
  */
 @FunctionalInterface
 public interface ConnectionSink {

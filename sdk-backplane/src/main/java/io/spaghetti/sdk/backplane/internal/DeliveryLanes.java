@@ -17,94 +17,153 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The threads that hand frames to connection sinks.
+ * The threads that hand messages to connection sinks, off Redis's listener threads.
  *
- * <p>Each connection's {@link Outbox} belongs to one of a few lanes; a lane is one thread that drains its
- * ready outboxes in turn, parking when there are none. Redis's listener threads only enqueue, so they
- * never wait for a sink, and a busy lane takes new work without any thread hand-off.
+ * <p>Every connection belongs to one of a few lanes. A received message becomes one batch per lane that
+ * has recipients for it; a lane is one thread that runs its batches in order, calling each recipient in
+ * turn. So every connection gets its messages in order, a listener thread only partitions and enqueues,
+ * and a busy lane takes new batches without any thread hand-off.
  *
- * <p>A sink that blocks would hold its lane, so a watchdog checks every lane each {@code stallTimeout / 2}:
- * when one sink call has run longer than {@code stallTimeout}, the lane gets a new thread and the stalled
- * one exits once its call returns; sooner when another connection of the lane fills its outbox while one
- * call has lasted over {@link #HELD_NANOS}. The other connections of that lane wait at most about
- * {@code stallTimeout}; the stalled connection's frames pile up until its outbox overflows and it is
- * closed as a slow consumer. Threads: one per lane, plus one per sink that is blocked right now.
+ * <p>A sink that blocks would hold its lane. When one call has lasted {@code stallTimeout} (checked by a
+ * watchdog), or a lane's backlog passes {@code backlogLimit} while one call has lasted over
+ * {@link #HELD_NANOS}, that recipient is told it is stuck (the hub closes it as a slow consumer) and the lane
+ * continues the same batch on a new thread; the stalled thread exits once its call returns. Other
+ * connections wait at most about that long. A lane whose backlog passes four times the limit without a
+ * stalled call is overloaded: new batches for it are dropped and counted. Threads: one per lane, plus one
+ * per sink that is blocked right now.
  */
 public final class DeliveryLanes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryLanes.class);
+    /** A sink call longer than this is not a healthy one (they take microseconds). */
+    static final long HELD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** A parked lane rechecks its queue at least this often, whatever wake-ups were missed. */
+    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /** A connection as the lanes see it. */
+    interface Recipient {
+        void receive(Object message) throws Exception;
+
+        boolean isClosed();
+
+        /** Its sink has held a lane too long: close it as a slow consumer. Called off the lanes. */
+        void stuck();
+
+        /** Its sink threw. */
+        void failed(Exception e);
+    }
+
+    /** One message for some recipients of one lane. */
+    private static final class Batch {
+        final Object message;
+        final Recipient[] recipients;
+        final AtomicInteger cursor = new AtomicInteger();
+
+        Batch(Object message, Recipient[] recipients) {
+            this.message = message;
+            this.recipients = recipients;
+        }
+    }
 
     final class Lane {
-        private final Queue<Outbox> ready = new ConcurrentLinkedQueue<>();
+        private final Queue<Batch> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger backlog = new AtomicInteger();
         private final int index;
         private volatile Thread thread;
         private volatile boolean idle;
-        /** System.nanoTime when the current sink call began; 0 outside sink calls. */
+        /** The batch being run; a replacement thread resumes it. */
+        private volatile Batch current;
+        private volatile Recipient calling;
+        /** System.nanoTime when the current call began; 0 outside calls. */
         private volatile long callStartedAt;
-        /** The outbox whose sink is being called. */
-        private volatile Outbox current;
 
         Lane(int index) {
             this.index = index;
         }
 
-        /** Queues an outbox that has frames and no drain pending. */
-        void submit(Outbox outbox) {
-            ready.add(outbox);
+        int index() {
+            return index;
+        }
+
+        void submit(Object message, Recipient[] recipients, Runnable onDropped) {
+            int waiting = backlog.incrementAndGet();
+            if (waiting > backlogLimit) {
+                replaceIfStalled(HELD_NANOS);
+                if (waiting > 4 * backlogLimit) {
+                    backlog.decrementAndGet();
+                    onDropped.run();
+                    return;
+                }
+            }
+            queue.add(new Batch(message, recipients));
             if (idle) {
                 LockSupport.unpark(thread);
             }
         }
 
-        void beginCall(Outbox outbox) {
-            current = outbox;
-            callStartedAt = System.nanoTime();
-        }
-
-        /** Ends a sink call; false when this thread was replaced meanwhile and must stop. */
-        boolean endCall() {
-            callStartedAt = 0;
-            current = null;
-            return thread == Thread.currentThread();
-        }
-
-        /**
-         * Whether another connection's sink has held this lane for longer than a healthy call takes: then a full
-         * outbox is waiting behind it, not slow itself, and the lane moves on at once ({@link #replaceIfStalled}).
-         */
-        boolean heldByAnotherSince(Outbox waiting, long nanos) {
-            long started = callStartedAt;
-            Outbox holder = current;
-            return started != 0 && holder != null && holder != waiting && System.nanoTime() - started > nanos;
-        }
-
-        /** Gives the lane a new thread if its current call has lasted more than {@code nanos}. */
-        synchronized void replaceIfStalled(long nanos) {
-            long started = callStartedAt;
-            if (closed || started == 0 || System.nanoTime() - started <= nanos) {
-                return;
-            }
-            log.warn("A connection sink has blocked backplane delivery lane {} for {} ms: the lane continues on a new "
-                    + "thread; that connection is closed when its buffer fills", index,
-                    (System.nanoTime() - started) / 1_000_000);
-            callStartedAt = 0;
-            current = null;
-            start();
-        }
-
         private void run() {
             Thread me = Thread.currentThread();
             while (!closed && thread == me) {
-                Outbox next = ready.poll();
-                if (next != null) {
-                    next.drain(this);
+                Batch b = current;
+                if (b == null) {
+                    b = queue.poll();
+                    if (b == null) {
+                        park(me);
+                        continue;
+                    }
+                    current = b;
+                }
+                if (!runBatch(b, me)) {
+                    return;   // replaced while a sink held this thread: the new one resumes the batch
+                }
+                current = null;
+                backlog.decrementAndGet();
+            }
+        }
+
+        private boolean runBatch(Batch b, Thread me) {
+            int i;
+            while ((i = b.cursor.getAndIncrement()) < b.recipients.length) {
+                Recipient r = b.recipients[i];
+                if (r.isClosed()) {
                     continue;
                 }
-                idle = true;
-                if (ready.isEmpty() && !closed && thread == me) {
-                    LockSupport.parkNanos(this, PARK_NANOS);
+                calling = r;
+                callStartedAt = System.nanoTime();
+                try {
+                    r.receive(b.message);
+                } catch (Exception e) {
+                    r.failed(e);
                 }
-                idle = false;
+                if (thread != me) {
+                    return false;
+                }
+                callStartedAt = 0;
+                calling = null;
             }
+            return true;
+        }
+
+        private void park(Thread me) {
+            idle = true;
+            if (queue.isEmpty() && !closed && thread == me) {
+                LockSupport.parkNanos(this, PARK_NANOS);
+            }
+            idle = false;
+        }
+
+        /** Moves the lane to a new thread if its current call has lasted more than {@code nanos}. */
+        synchronized void replaceIfStalled(long nanos) {
+            long started = callStartedAt;
+            Recipient stuck = calling;
+            if (closed || started == 0 || stuck == null || System.nanoTime() - started <= nanos) {
+                return;
+            }
+            log.warn("A connection sink has held backplane delivery lane {} for {} ms: closing that connection as a "
+                    + "slow consumer; the lane continues on a new thread", index, (System.nanoTime() - started) / 1_000_000);
+            callStartedAt = 0;
+            calling = null;
+            start();
+            notifications.execute(stuck::stuck);
         }
 
         private void start() {
@@ -114,22 +173,23 @@ public final class DeliveryLanes implements AutoCloseable {
         }
     }
 
-    /** A sink call longer than this is not a healthy one (they take microseconds). */
-    static final long HELD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-    /** A parked lane rechecks its queue at least this often, whatever wake-ups were missed. */
-    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
     private final List<Lane> lanes = new ArrayList<>();
     private final AtomicInteger nextLane = new AtomicInteger();
     private final ThreadFactory threads;
     private final ExecutorService notifications;
     private final Duration stallTimeout;
+    private final int backlogLimit;
     private final ScheduledFuture<?> watchdog;
     private volatile boolean closed;
 
-    public DeliveryLanes(int lanes, Duration stallTimeout, ThreadFactory threads, ScheduledExecutorService scheduler) {
+    /**
+     * @param backlogLimit batches that may wait in one lane before its current call counts as stalled
+     */
+    public DeliveryLanes(int lanes, Duration stallTimeout, int backlogLimit, ThreadFactory threads,
+            ScheduledExecutorService scheduler) {
         this.threads = threads;
         this.stallTimeout = stallTimeout;
+        this.backlogLimit = backlogLimit;
         this.notifications = Executors.newCachedThreadPool(threads);
         for (int i = 0; i < lanes; i++) {
             Lane lane = new Lane(i);
@@ -137,7 +197,12 @@ public final class DeliveryLanes implements AutoCloseable {
             lane.start();
         }
         long every = Math.max(1, stallTimeout.toMillis() / 2);
-        watchdog = scheduler.scheduleWithFixedDelay(this::replaceStalledThreads, every, every, TimeUnit.MILLISECONDS);
+        watchdog = scheduler.scheduleWithFixedDelay(() -> this.lanes.forEach(l -> l.replaceIfStalled(
+                this.stallTimeout.toNanos())), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    int laneCount() {
+        return lanes.size();
     }
 
     /** The lane of a new connection: round robin. */
@@ -145,19 +210,8 @@ public final class DeliveryLanes implements AutoCloseable {
         return lanes.get(Math.floorMod(nextLane.getAndIncrement(), lanes.size()));
     }
 
-    /** Runs a rare notification (a sink's closed callback) off the lanes. */
-    void notify(Runnable task) {
-        if (closed) {
-            task.run();
-            return;
-        }
-        notifications.execute(task);
-    }
-
-    private void replaceStalledThreads() {
-        for (Lane lane : lanes) {
-            lane.replaceIfStalled(stallTimeout.toNanos());
-        }
+    Lane lane(int index) {
+        return lanes.get(index);
     }
 
     @Override

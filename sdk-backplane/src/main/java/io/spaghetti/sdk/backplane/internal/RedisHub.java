@@ -299,23 +299,36 @@ public final class RedisHub implements HubContext {
         });
     }
 
+    /** One batch per delivery lane with recipients: the listener thread only partitions. */
     private void deliverToMembers(Collection<Connection> members, Invocation inv, boolean honourExclusions) {
         Set<String> excluded = honourExclusions && !inv.excluded().isEmpty() ? Set.copyOf(inv.excluded()) : Set.of();
+        int lanes = delivery.laneCount();
+        DeliveryLanes.Recipient[][] byLane = new DeliveryLanes.Recipient[lanes][];
+        int[] counts = new int[lanes];
+        int size = members.size();
         for (Connection c : members) {
-            if (!excluded.contains(c.id)) {
-                deliver(c, inv);
+            if (excluded.contains(c.id)) {
+                continue;
+            }
+            int lane = c.lane;
+            if (byLane[lane] == null) {
+                byLane[lane] = new DeliveryLanes.Recipient[size];
+            }
+            byLane[lane][counts[lane]++] = c;
+        }
+        for (int lane = 0; lane < lanes; lane++) {
+            if (counts[lane] > 0) {
+                delivery.lane(lane).submit(inv, Arrays.copyOf(byLane[lane], counts[lane]), this::droppedOverloaded);
             }
         }
     }
 
     private void deliver(Connection c, Invocation inv) {
-        byte[] frame = inv.frames().get(c.protocol.wireName());
-        if (frame == null) {
-            metrics.undelivered(Undelivered.PROTOCOL_MISSING);
-            log.debug("Connection {} speaks {}, which the message does not carry", c.id, c.protocol.wireName());
-            return;
-        }
-        c.outbox.offer(new HubFrame(c.protocol.wireName(), frame));
+        delivery.lane(c.lane).submit(inv, new DeliveryLanes.Recipient[] {c}, this::droppedOverloaded);
+    }
+
+    private void droppedOverloaded() {
+        metrics.undelivered(Undelivered.SLOW_CONSUMER);
     }
 
     private void recordLatency(Invocation inv) {
@@ -587,11 +600,13 @@ public final class RedisHub implements HubContext {
         userChannels.clear();
     }
 
-    private final class Connection implements LocalConnection {
+    private final class Connection implements LocalConnection, DeliveryLanes.Recipient {
         final String id;
         final String userId;
         final HubProtocol protocol;
-        final Outbox outbox;
+        final ConnectionSink sink;
+        /** The delivery lane: every message for this connection runs there, in order. */
+        final int lane;
         /** Lower-cased name to the name as first added. */
         final Map<String, String> groups = new ConcurrentHashMap<>();
         /** Invocations from other servers awaiting this client's result: invocation id to return channel. */
@@ -602,22 +617,42 @@ public final class RedisHub implements HubContext {
             this.id = id;
             this.userId = userId;
             this.protocol = protocol;
-            this.outbox = new Outbox(config.connectionBuffer(), delivery, sink, this::closeAsSlowConsumer, e -> {
-                metrics.undelivered(Undelivered.SINK_FAILED);
-                log.debug("Connection {} did not take a message: {}", id, e.toString());
-            });
+            this.sink = sink;
+            this.lane = delivery.assign().index();
         }
 
-        private void closeAsSlowConsumer() {
+        @Override
+        public void receive(Object message) throws Exception {
+            Invocation inv = (Invocation) message;
+            byte[] frame = inv.frames().get(protocol.wireName());
+            if (frame == null) {
+                metrics.undelivered(Undelivered.PROTOCOL_MISSING);
+                log.debug("Connection {} speaks {}, which the message does not carry", id, protocol.wireName());
+                return;
+            }
+            sink.deliver(new HubFrame(protocol.wireName(), frame));
+        }
+
+        @Override
+        public boolean isClosed() {
+            return closed.get();
+        }
+
+        @Override
+        public void failed(Exception e) {
+            metrics.undelivered(Undelivered.SINK_FAILED);
+            log.debug("Connection {} did not take a message: {}", id, e.toString());
+        }
+
+        @Override
+        public void stuck() {
             metrics.undelivered(Undelivered.SLOW_CONSUMER);
             if (closed.get()) {
                 return;
             }
             metrics.slowConsumerClosed();
-            log.warn("Closing connection {} on hub {}: {} frames wait for it (backplane.connectionBuffer), a slow "
-                    + "consumer", id, name, config.connectionBuffer());
-            outbox.close("slow consumer");
             close();
+            sink.closed("slow consumer");
         }
 
         @Override
