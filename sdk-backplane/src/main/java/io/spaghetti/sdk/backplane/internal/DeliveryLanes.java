@@ -26,16 +26,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A sink that blocks would hold its lane. When one call has lasted {@code stallTimeout} (checked by a
  * watchdog), or a lane's backlog passes {@code backlogLimit} while one call has lasted over
- * {@link #HELD_NANOS}, that recipient is told it is stuck (the hub closes it as a slow consumer) and the lane
+ * a quarter of that, that recipient is told it is stuck (the hub closes it as a slow consumer) and the lane
  * continues the same batch on a new thread; the stalled thread exits once its call returns. Other
- * connections wait at most about that long. A lane whose backlog passes four times the limit without a
+ * connections wait at most about that long. A lane whose backlog passes OVERLOAD_FACTOR times the limit without a
  * stalled call is overloaded: new batches for it are dropped and counted. Threads: one per lane, plus one
  * per sink that is blocked right now.
  */
 public final class DeliveryLanes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryLanes.class);
-    /** A sink call longer than this is not a healthy one (they take microseconds). */
-    static final long HELD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Backlog, in multiples of the limit, past which a lane that is merely busy drops new batches. */
+    static final int OVERLOAD_FACTOR = 64;
     /** A parked lane rechecks its queue at least this often, whatever wake-ups were missed. */
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -87,8 +87,10 @@ public final class DeliveryLanes implements AutoCloseable {
         void submit(Object message, Recipient[] recipients, Runnable onDropped) {
             int waiting = backlog.incrementAndGet();
             if (waiting > backlogLimit) {
-                replaceIfStalled(HELD_NANOS);
-                if (waiting > 4 * backlogLimit) {
+                // A quarter of the stall timeout: long enough that a thread the OS merely descheduled on a busy
+                // machine is not taken for a blocked sink.
+                replaceIfStalled(stallTimeout.toNanos() / 4);
+                if (waiting > OVERLOAD_FACTOR * backlogLimit) {
                     backlog.decrementAndGet();
                     onDropped.run();
                     return;
