@@ -374,7 +374,7 @@ class BackplaneIT {
             port = s.getLocalPort();
         }
         Path dir = java.nio.file.Files.createTempDirectory("backplane-outage");
-        Process redis = startRedis(port, dir);
+        Process redis = io.spaghetti.sdk.core.testing.LocalRedis.start(port, dir);
         try (TestHubs own = new TestHubs(yaml, r -> r.addresses(List.of("127.0.0.1:" + port))
                 .timeout(Duration.ofMillis(500)).connectTimeout(Duration.ofMillis(500)))) {
             Sdk a = own.instance();
@@ -398,19 +398,6 @@ class BackplaneIT {
         }
     }
 
-    private static Process startRedis(int port, Path dir) throws Exception {
-        Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return true;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
-        return p;
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"cluster", "sentinel"})

@@ -247,7 +247,7 @@ class TieredCacheIT {
         assertThat(sdk.checkHealth().module("cache").status()).isEqualTo(HealthStatus.DEGRADED);
         assertThat(c.get("a", k -> new Doc(k, 1))).isEqualTo(new Doc("a", 1));
 
-        Process redis = startRedis(port, dir);
+        Process redis = io.spaghetti.sdk.core.testing.LocalRedis.start(port, dir);
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> sdk.checkHealth().status() == HealthStatus.UP);
             assertThat(c.l1Size()).isZero();
@@ -289,7 +289,7 @@ class TieredCacheIT {
             });
 
             double clearsBefore = counter(sdk, "cache.l1.clears", "cache", "docs");
-            redis = startRedis(port, dir);
+            redis = io.spaghetti.sdk.core.testing.LocalRedis.start(port, dir);
             // No cache call meanwhile: the module probes the breaker itself, so an instance whose reads all hit L1
             // is UP again as soon as Redis is.
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
@@ -307,19 +307,6 @@ class TieredCacheIT {
         }
     }
 
-    private static Process startRedis(int port, Path dir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        return p;
-    }
 
     private static void sleep(long ms) {
         try {
