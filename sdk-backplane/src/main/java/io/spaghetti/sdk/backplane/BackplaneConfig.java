@@ -17,10 +17,8 @@ import java.util.Set;
  * @param latencyHeader  add a {@code spaghetti-sent-us} header to sent invocations so receivers measure delivery latency
  * @param maxMessageSize the largest message, in bytes, a send may publish (all its protocols' frames together);
  *                       Redis's pub/sub output buffer limit must hold many of them (the bundled configs: 64 MiB)
- * @param connectionBuffer messages that may wait for a connection's delivery lane: when more wait while one sink
- *                       call has held the lane a quarter of {@code sinkStallTimeout}, that connection is closed as a
- *                       slow consumer and the lane moves on (past 64 times this, new messages for the lane are
- *                       dropped and counted)
+ * @param connectionBuffer bounds what waits for delivery: past 64 times this many messages in one delivery lane
+ *                       (an overloaded server), new messages for that lane are dropped and counted
  * @param sinkStallTimeout a sink call running longer than this closes its connection as a slow consumer and
  *                       moves its lane to a new thread: the most a blocked sink can delay another connection
  */

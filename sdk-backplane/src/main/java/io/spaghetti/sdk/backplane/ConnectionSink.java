@@ -3,9 +3,9 @@ package io.spaghetti.sdk.backplane;
 /**
  * Delivers frames to one client connection held by this service. Called on the backplane's delivery
  * threads, one frame at a time per connection and in order; never on Redis's listener threads. Return
- * quickly: a call that lasts {@code backplane.sinkStallTimeout} (or holds up {@code connectionBuffer}
- * messages) makes the connection a slow consumer, which the backplane closes (calling {@link #closed})
- * while its other connections continue on another thread. An exception counts the frame as
+ * quickly: a call that lasts {@code backplane.sinkStallTimeout} makes the connection a slow consumer,
+ * which the backplane closes (calling {@link #closed}) while the other connections continue on another
+ * thread. An exception counts the frame as
  * undelivered; it does not unregister the connection.
  */
 @FunctionalInterface

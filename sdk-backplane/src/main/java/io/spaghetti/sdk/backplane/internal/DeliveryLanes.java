@@ -24,12 +24,11 @@ import org.slf4j.LoggerFactory;
  * turn. So every connection gets its messages in order, a listener thread only partitions and enqueues,
  * and a busy lane takes new batches without any thread hand-off.
  *
- * <p>A sink that blocks would hold its lane. When one call has lasted {@code stallTimeout} (checked by a
- * watchdog), or a lane's backlog passes {@code backlogLimit} while one call has lasted over
- * a quarter of that, that recipient is told it is stuck (the hub closes it as a slow consumer) and the lane
+ * <p>A sink that blocks would hold its lane. When one call has lasted {@code stallTimeout} and the watchdog
+ * (every half of it) saw that same call on its previous check too, that recipient is told it is stuck (the hub closes it as a slow consumer) and the lane
  * continues the same batch on a new thread; the stalled thread exits once its call returns. Other
- * connections wait at most about that long. A lane whose backlog passes OVERLOAD_FACTOR times the limit without a
- * stalled call is overloaded: new batches for it are dropped and counted. Threads: one per lane, plus one
+ * connections wait at most about that long. A lane whose backlog passes {@link #OVERLOAD_FACTOR} times
+ * {@code backlogLimit} is overloaded: new batches for it are dropped and counted. Threads: one per lane, plus one
  * per sink that is blocked right now.
  */
 public final class DeliveryLanes implements AutoCloseable {
@@ -75,6 +74,10 @@ public final class DeliveryLanes implements AutoCloseable {
         private volatile Recipient calling;
         /** System.nanoTime when the current call began; 0 outside calls. */
         private volatile long callStartedAt;
+        /** Counts calls, so the watchdog knows it saw the same call twice. */
+        private volatile long calls;
+        /** The call the watchdog saw in progress last time (read and written by the watchdog only). */
+        private long seenCall = -1;
 
         Lane(int index) {
             this.index = index;
@@ -85,16 +88,10 @@ public final class DeliveryLanes implements AutoCloseable {
         }
 
         void submit(Object message, Recipient[] recipients, Runnable onDropped) {
-            int waiting = backlog.incrementAndGet();
-            if (waiting > backlogLimit) {
-                // A quarter of the stall timeout: long enough that a thread the OS merely descheduled on a busy
-                // machine is not taken for a blocked sink.
-                replaceIfStalled(stallTimeout.toNanos() / 4);
-                if (waiting > OVERLOAD_FACTOR * backlogLimit) {
-                    backlog.decrementAndGet();
-                    onDropped.run();
-                    return;
-                }
+            if (backlog.incrementAndGet() > OVERLOAD_FACTOR * backlogLimit) {
+                backlog.decrementAndGet();
+                onDropped.run();
+                return;
             }
             queue.add(new Batch(message, recipients));
             if (idle) {
@@ -130,6 +127,7 @@ public final class DeliveryLanes implements AutoCloseable {
                     continue;
                 }
                 calling = r;
+                calls++;
                 callStartedAt = System.nanoTime();
                 try {
                     r.receive(b.message);
@@ -153,11 +151,17 @@ public final class DeliveryLanes implements AutoCloseable {
             idle = false;
         }
 
-        /** Moves the lane to a new thread if its current call has lasted more than {@code nanos}. */
+        /**
+         * Moves the lane to a new thread if one call has lasted more than {@code nanos} and was already in progress
+         * at the previous check: a single pause of the whole JVM (a GC) makes a call look long once, never twice.
+         */
         synchronized void replaceIfStalled(long nanos) {
             long started = callStartedAt;
             Recipient stuck = calling;
-            if (closed || started == 0 || stuck == null || System.nanoTime() - started <= nanos) {
+            long call = calls;
+            boolean seenBefore = call == seenCall;
+            seenCall = started == 0 ? -1 : call;
+            if (closed || started == 0 || stuck == null || !seenBefore || System.nanoTime() - started <= nanos) {
                 return;
             }
             log.warn("A connection sink has held backplane delivery lane {} for {} ms: closing that connection as a "
@@ -185,7 +189,7 @@ public final class DeliveryLanes implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param backlogLimit batches that may wait in one lane before its current call counts as stalled
+     * @param backlogLimit {@code backplane.connectionBuffer}: a lane drops new batches past 64 times this
      */
     public DeliveryLanes(int lanes, Duration stallTimeout, int backlogLimit, ThreadFactory threads,
             ScheduledExecutorService scheduler) {
