@@ -5,7 +5,6 @@ import io.spaghetti.sdk.backplane.BackplaneModule;
 import io.spaghetti.sdk.backplane.HubContext;
 import io.spaghetti.sdk.core.Sdk;
 import io.spaghetti.sdk.core.config.SdkConfig;
-import io.spaghetti.sdk.core.internal.redis.RedissonClientFactory;
 import io.spaghetti.sdk.core.redis.RedisModule;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -62,8 +61,8 @@ public final class BackplaneBench {
         System.out.printf("registered %d connections in %d groups on 2 servers in %.1f s (%.0f/s)%n", connections,
                 groups, regSeconds, connections / regSeconds);
 
-        RedissonClient bareA = RedissonClientFactory.create(config.redis());
-        RedissonClient bareB = RedissonClientFactory.create(config.redis());
+        RedissonClient bareA = a.module(RedisModule.class).newClientForDatabase(config.redis().database());
+        RedissonClient bareB = a.module(RedisModule.class).newClientForDatabase(config.redis().database());
         Side bare = new Side(messages);
         int membersPerServer = connections / groups / 2;
         String barePrefix = "barebench" + System.nanoTime() + ":";

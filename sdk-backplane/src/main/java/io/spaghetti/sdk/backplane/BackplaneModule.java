@@ -8,7 +8,6 @@ import io.spaghetti.sdk.core.Health;
 import io.spaghetti.sdk.core.ModuleContext;
 import io.spaghetti.sdk.core.SdkModule;
 import io.spaghetti.sdk.core.config.ConfigSection;
-import io.spaghetti.sdk.core.internal.redis.RedissonClientFactory;
 import io.spaghetti.sdk.core.redis.RedisConfig;
 import io.spaghetti.sdk.core.redis.RedisModule;
 import io.spaghetti.sdk.core.resilience.RemotePolicy;
@@ -67,9 +66,7 @@ public final class BackplaneModule implements SdkModule {
         RedisConfig redisConfig = context.config().redis();
         boolean ownPresenceDb = redisConfig.mode() != RedisConfig.Mode.CLUSTER
                 && c.presence().database() != redisConfig.database();
-        presenceClient = ownPresenceDb
-                ? RedissonClientFactory.create(redisConfig.toBuilder().database(c.presence().database()).build())
-                : shared;
+        presenceClient = ownPresenceDb ? redis.newClientForDatabase(c.presence().database()) : shared;
         serverName = c.serverName() != null ? c.serverName() : hostName() + "_" + UUID.randomUUID().toString().replace("-", "");
         RemotePolicy policy = context.resilience().policy("redis-backplane");
         circuitBreaker = policy.circuitBreaker();

@@ -88,6 +88,17 @@ public final class RedisModule implements SdkModule {
         return c;
     }
 
+    /**
+     * A separate client to another database of the same Redis (single and sentinel modes; a cluster has only 0),
+     * with this module's connection settings. The caller owns it and shuts it down.
+     *
+     * @throws IllegalStateException while Redis has not been reached yet
+     */
+    public RedissonClient newClientForDatabase(int database) {
+        client();
+        return RedissonClientFactory.create(config.toBuilder().database(database).build());
+    }
+
     public Optional<RedissonClient> clientIfConnected() {
         return Optional.ofNullable(client);
     }
