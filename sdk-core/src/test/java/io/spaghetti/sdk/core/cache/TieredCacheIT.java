@@ -11,7 +11,6 @@ import io.spaghetti.sdk.core.config.Secret;
 import io.spaghetti.sdk.core.redis.RedisConfig;
 import io.spaghetti.sdk.core.redis.RedisModule;
 import io.spaghetti.sdk.core.testing.StackEnv;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
