@@ -3,6 +3,7 @@ package io.spaghetti.sdk.backplane;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spaghetti.sdk.backplane.internal.DeliveryLanes;
+import io.spaghetti.sdk.backplane.internal.InMemoryHub;
 import io.spaghetti.sdk.backplane.internal.RedisHub;
 import io.spaghetti.sdk.core.Health;
 import io.spaghetti.sdk.core.ModuleContext;
@@ -27,6 +28,7 @@ import org.redisson.api.RedissonClient;
  */
 public final class BackplaneModule implements SdkModule {
     private final Map<String, RedisHub> hubs = new ConcurrentHashMap<>();
+    private final Map<String, InMemoryHub> localHubs = new ConcurrentHashMap<>();
     private volatile BackplaneConfig config;
     private volatile RedissonClient client;
     private volatile RedissonClient presenceClient;
@@ -56,8 +58,13 @@ public final class BackplaneModule implements SdkModule {
     @Override
     public void start(ModuleContext context) {
         BackplaneConfig c = context.config().section(BackplaneConfig.SECTION);
+        delivery = new DeliveryLanes(Math.max(2, Runtime.getRuntime().availableProcessors()), c.sinkStallTimeout(),
+                c.connectionBuffer(), context.threadFactory("backplane-delivery"), context.scheduler());
+        scheduler = context.scheduler();
+        registry = context.meterRegistry();
+        config = c;
         if (!context.config().redis().enabled()) {
-            // an embedded run with no Redis: nothing to connect, nothing to retry
+            // an embedded run with no Redis: hubs live in this process, as ASP.NET Core's do without a backplane
             withoutRedis = true;
             return;
         }
@@ -71,19 +78,18 @@ public final class BackplaneModule implements SdkModule {
         RemotePolicy policy = context.resilience().policy("redis-backplane");
         circuitBreaker = policy.circuitBreaker();
         deadline = policy.timeLimiter().getTimeLimiterConfig().getTimeoutDuration();
-        delivery = new DeliveryLanes(Math.max(2, Runtime.getRuntime().availableProcessors()), c.sinkStallTimeout(),
-                c.connectionBuffer(), context.threadFactory("backplane-delivery"), context.scheduler());
-        scheduler = context.scheduler();
-        registry = context.meterRegistry();
         client = shared;
-        config = c;
     }
 
-    /** The hub named {@code name} (a .NET hub's type full name), created and subscribed on first use. */
+    /**
+     * The hub named {@code name} (a .NET hub's type full name), created and subscribed on first use. With
+     * {@code redis.enabled: false} it is an in-memory hub: groups, users and sends reach this process's
+     * connections only.
+     */
     public HubContext hub(String name) {
         if (withoutRedis) {
-            throw new IllegalStateException("The backplane needs Redis and redis.enabled is false: enable Redis, or "
-                    + "set backplane.enabled: false in a service that does not use it");
+            return localHubs.computeIfAbsent(name, n -> new InMemoryHub(n, delivery, scheduler,
+                    config.clientResultTimeout()));
         }
         if (client == null) {
             throw new IllegalStateException("The backplane is not started: Redis has not been reached yet "
@@ -102,7 +108,7 @@ public final class BackplaneModule implements SdkModule {
     @Override
     public Health health() {
         if (withoutRedis) {
-            return Health.disabled();
+            return Health.up(Health.details("mode", "in-memory (redis.enabled: false)", "hubs", localHubs.size()));
         }
         if (client == null) {
             return Health.down("Redis not reached yet");
@@ -117,6 +123,7 @@ public final class BackplaneModule implements SdkModule {
     public void close() {
         hubs.values().forEach(RedisHub::close);
         hubs.clear();
+        localHubs.clear();
         DeliveryLanes d = delivery;
         delivery = null;
         if (d != null) {

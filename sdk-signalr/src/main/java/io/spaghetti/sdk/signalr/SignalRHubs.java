@@ -1,0 +1,113 @@
+package io.spaghetti.sdk.signalr;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spaghetti.sdk.backplane.HubContext;
+import io.spaghetti.sdk.signalr.internal.connection.HubEndpoint;
+import io.spaghetti.sdk.signalr.internal.jetty.HubHandler;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/**
+ * The hubs this service hosts, each at a path ({@code /hubs/documents}): what clients negotiate with and
+ * connect to. Serve them with {@link SignalRModule#startServer()} (a standalone Jetty), or mount
+ * {@link #jettyHandler(Server)} in a Jetty 12 server of your own.
+ */
+public final class SignalRHubs implements AutoCloseable {
+    private final SignalRConfig config;
+    private final Function<String, HubContext> contexts;
+    private final MeterRegistry registry;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService invocations;
+    private final Map<String, HubEndpoint> endpoints = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final ScheduledFuture<?> ticks;
+
+    SignalRHubs(SignalRConfig config, Function<String, HubContext> contexts, MeterRegistry registry,
+            ScheduledExecutorService scheduler, ThreadFactory threads) {
+        this.config = config;
+        this.contexts = contexts;
+        this.registry = registry;
+        this.scheduler = scheduler;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.invocationThreads(), config.invocationThreads(), 30,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+        pool.allowCoreThreadTimeOut(true);
+        this.invocations = pool;
+        this.ticks = scheduler.scheduleAtFixedRate(() -> endpoints.values().forEach(HubEndpoint::tick), 1, 1,
+                TimeUnit.SECONDS);
+    }
+
+    /**
+     * Hosts {@code hub} at {@code path}. Its sends, groups and users go through the backplane hub
+     * {@code hubName} (for a hub .NET servers share, the .NET hub's type full name), so clients on every
+     * server see each other.
+     *
+     * @throws IllegalArgumentException for a bad path, a path already mapped, or a hub class with overloads
+     */
+    public SignalRHubs map(String path, String hubName, Hub hub, Authenticator authenticator) {
+        Objects.requireNonNull(hub, "hub");
+        Objects.requireNonNull(authenticator, "authenticator: use Authenticator.anonymous() for a public hub");
+        if (path == null || !path.startsWith("/") || path.endsWith("/") || path.endsWith("/negotiate")) {
+            throw new IllegalArgumentException("Hub path '" + path + "' must start with / and not end with / or "
+                    + "/negotiate, e.g. /hubs/documents");
+        }
+        HubEndpoint endpoint = new HubEndpoint(path, hub, contexts.apply(hubName), authenticator, config, invocations,
+                registry, connections);
+        if (endpoints.putIfAbsent(path, endpoint) != null) {
+            throw new IllegalArgumentException("A hub is already mapped at " + path);
+        }
+        return this;
+    }
+
+    /**
+     * A Jetty 12 handler serving every mapped hub (negotiate and the three transports); requests for other
+     * paths go to {@code next}, which may be null.
+     */
+    public Handler jettyHandler(Server server, Handler next) {
+        HubHandler hubs = new HubHandler(endpoints::get, config, scheduler);
+        Handler.Sequence sequence = next == null ? new Handler.Sequence(hubs) : new Handler.Sequence(hubs, next);
+        WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server);
+        upgrade.setHandler(sequence);
+        return upgrade;
+    }
+
+    /** {@link #jettyHandler(Server, Handler)} with nothing behind it. */
+    public Handler jettyHandler(Server server) {
+        return jettyHandler(server, null);
+    }
+
+    /** Client connections this server holds, over every hub. */
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    SignalRConfig config() {
+        return config;
+    }
+
+    /** Closes every connection (clients are told they may reconnect, to another instance) and stops the threads. */
+    @Override
+    public void close() {
+        ticks.cancel(false);
+        endpoints.values().forEach(HubEndpoint::closeAll);
+        invocations.shutdown();
+        try {
+            invocations.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        invocations.shutdownNow();
+    }
+}
