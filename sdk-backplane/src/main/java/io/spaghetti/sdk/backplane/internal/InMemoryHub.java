@@ -36,7 +36,7 @@ public final class InMemoryHub implements HubContext {
     private final ScheduledExecutorService scheduler;
     private final Duration clientResultTimeout;
     private final Map<String, Member> connections = new ConcurrentHashMap<>();
-    /** Lower-cased group name to its members. */
+    /** Group name to its members: names are case-sensitive, as on the Redis backplane. */
     private final Map<String, Set<Member>> groups = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<JsonNode>> pendingResults = new ConcurrentHashMap<>();
 
@@ -83,12 +83,12 @@ public final class InMemoryHub implements HubContext {
     public CompletableFuture<Void> sendGroupExcept(String group, Collection<String> excluded, String target,
             Object... arguments) {
         Set<String> ex = Set.copyOf(excluded);
-        return send(groups.getOrDefault(key(group), Set.of()), m -> !ex.contains(m.id), null, target, arguments);
+        return send(groups.getOrDefault(requireGroup(group), Set.of()), m -> !ex.contains(m.id), null, target, arguments);
     }
 
     @Override
     public CompletableFuture<Void> sendGroups(Collection<String> names, String target, Object... arguments) {
-        List<Member> members = names.stream().flatMap(g -> groups.getOrDefault(key(g), Set.of()).stream())
+        List<Member> members = names.stream().flatMap(g -> groups.getOrDefault(requireGroup(g), Set.of()).stream())
                 .distinct().toList();
         return send(members, m -> true, null, target, arguments);
     }
@@ -160,8 +160,9 @@ public final class InMemoryHub implements HubContext {
     @Override
     public CompletableFuture<Void> addToGroup(String connectionId, String group) {
         Member m = requireMember(connectionId);
+        // one connection's memberships de-duplicate case-insensitively, as ASP.NET Core's do
         if (m.groups.putIfAbsent(key(group), group) == null) {
-            groups.computeIfAbsent(key(group), k -> ConcurrentHashMap.newKeySet()).add(m);
+            groups.computeIfAbsent(group, k -> ConcurrentHashMap.newKeySet()).add(m);
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -176,8 +177,9 @@ public final class InMemoryHub implements HubContext {
     }
 
     private void leave(Member m, String groupKey) {
-        if (m.groups.remove(groupKey) != null) {
-            groups.computeIfPresent(groupKey, (k, members) -> {
+        String name = m.groups.remove(groupKey);
+        if (name != null) {
+            groups.computeIfPresent(name, (k, members) -> {
                 members.remove(m);
                 return members.isEmpty() ? null : members;
             });
@@ -237,7 +239,7 @@ public final class InMemoryHub implements HubContext {
     @Override
     public List<Presence> presence(String group) {
         Instant now = Instant.now();
-        return groups.getOrDefault(key(group), Set.of()).stream()
+        return groups.getOrDefault(requireGroup(group), Set.of()).stream()
                 .map(m -> new Presence(m.userId, m.id, "local", now)).toList();
     }
 
@@ -254,11 +256,15 @@ public final class InMemoryHub implements HubContext {
         return m;
     }
 
-    private static String key(String group) {
+    private static String requireGroup(String group) {
         if (group == null || group.isBlank()) {
             throw new IllegalArgumentException("group is missing");
         }
-        return group.toLowerCase(Locale.ROOT);
+        return group;
+    }
+
+    private static String key(String group) {
+        return requireGroup(group).toLowerCase(Locale.ROOT);
     }
 
     private final class Member implements LocalConnection, DeliveryLanes.Recipient {

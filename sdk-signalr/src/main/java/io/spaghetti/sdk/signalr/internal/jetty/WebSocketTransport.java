@@ -11,7 +11,7 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 
 /** A Jetty WebSocket session as a connection's transport: one WebSocket message per hub message batch. */
-final class WebSocketTransport implements Transport, Session.Listener.AutoDemanding {
+public final class WebSocketTransport implements Transport, Session.Listener.AutoDemanding {
     private final HubConnection connection;
     private final long maxMessageSize;
     private volatile Session session;
