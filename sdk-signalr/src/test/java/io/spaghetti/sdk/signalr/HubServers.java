@@ -20,8 +20,21 @@ import java.util.UUID;
 final class HubServers implements AutoCloseable {
     static final String PATH = "/hubs/test";
     static final String SECURE_PATH = "/hubs/secure";
-    private final String prefix = "sr" + UUID.randomUUID().toString().substring(0, 8);
+    private final String prefix;
     private final List<Sdk> sdks = new ArrayList<>();
+
+    HubServers() {
+        this("sr" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** Servers whose backplane channels start with {@code prefix}: the same prefix, the same hubs. */
+    HubServers(String prefix) {
+        this.prefix = prefix;
+    }
+
+    String prefix() {
+        return prefix;
+    }
 
     /** One server: its SDK, its hub object and its base URL. */
     record Server(Sdk sdk, TestHub hub, String url) {
@@ -35,8 +48,12 @@ final class HubServers implements AutoCloseable {
     }
 
     Server start(boolean withRedis) throws Exception {
+        return start(withRedis, 0);
+    }
+
+    Server start(boolean withRedis, int port) throws Exception {
         String yaml = "backplane:\n  channelPrefix: " + prefix + "\n  clientResultTimeout: 5s\n"
-                + "signalr:\n  port: 0\n  host: 127.0.0.1\n  maxMessageSize: 4096\n  keepAliveInterval: 2s\n"
+                + "signalr:\n  port: " + port + "\n  host: 127.0.0.1\n  maxMessageSize: 4096\n  keepAliveInterval: 2s\n"
                 + "  clientTimeout: 30s\n  reconnectWindow: 20s\n  longPollTimeout: 5s\n  allowedOrigins: [\"*\"]\n"
                 + (withRedis ? "" : "redis:\n  enabled: false\n");
         SdkConfig base = SdkConfig.loader().yaml("t", yaml).environment(Map.of()).systemProperties(new Properties()).load();

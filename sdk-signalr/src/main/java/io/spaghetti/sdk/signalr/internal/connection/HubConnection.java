@@ -205,9 +205,10 @@ public final class HubConnection implements ConnectionSink, HubCaller {
             chosen = HubCodec.named(protocol);
             if (chosen == null) {
                 error = "The protocol '" + protocol + "' is not supported: use json or messagepack.";
-            } else if (request.path("version").asInt(-1) != 1) {
+            } else if (request.path("version").asInt(-1) < 1 || request.path("version").asInt(-1) > 2) {
+                // version 2 adds Ack and Sequence (stateful reconnect); both versions read the same otherwise
                 error = "The server does not support version " + request.path("version") + " of the '" + protocol
-                        + "' protocol: use version 1.";
+                        + "' protocol: use version 1 or 2.";
             }
         } catch (IOException e) {
             error = "Handshake was malformed: " + e.getMessage();

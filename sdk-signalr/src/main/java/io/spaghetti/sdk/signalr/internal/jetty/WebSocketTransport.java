@@ -29,8 +29,10 @@ public final class WebSocketTransport implements Transport, Session.Listener.Aut
     @Override
     public void onWebSocketOpen(Session s) {
         session = s;
-        s.setMaxTextMessageSize(maxMessageSize);
-        s.setMaxBinaryMessageSize(maxMessageSize);
+        // a WebSocket message may batch several hub messages; each is checked against maxMessageSize when read,
+        // so a client gets a Close message naming the limit. Jetty's own cap (close 1009) only stops floods.
+        s.setMaxTextMessageSize(maxMessageSize * 4);
+        s.setMaxBinaryMessageSize(maxMessageSize * 4);
         if (!connection.attach(this)) {
             s.close(StatusCode.POLICY_VIOLATION, "This connection cannot take another transport", Callback.NOOP);
         }
