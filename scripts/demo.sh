@@ -17,6 +17,11 @@ esac
 echo "[demo] building the example service"
 ./mvnw -B -q -DskipTests install -pl examples/example-service -am
 jar="$(ls examples/example-service/target/example-service-*-all.jar | head -1)"
+# The collaboration page's browser client (the npm @microsoft/signalr bundle), from the committed lock file.
+node_dir=examples/example-service/src/test/node
+[ -f "$node_dir/node_modules/@microsoft/signalr/dist/browser/signalr.min.js" ] \
+  || (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
+export EXAMPLE_SIGNALR_JS="$PWD/$node_dir/node_modules/@microsoft/signalr/dist/browser/signalr.min.js"
 
 if [ "$embedded" = 1 ]; then
   export SPAGHETTI_REDIS_ENABLED=false SPAGHETTI_SEARCH_ENABLED=false
@@ -42,4 +47,6 @@ export SPAGHETTI_CRYPTO_LOCAL_KEYSTORE="${SPAGHETTI_CRYPTO_LOCAL_KEYSTORE:-$ROOT
 port="${PORT:-8080}"
 echo "[demo] open http://127.0.0.1:$port/health, /metrics, /documents/d1, /flags?user=u1&groups=beta_users, /search?tenant=t1&q=guide and /profiles/p1?tenant=t1 (Ctrl-C stops)"
 [ "$embedded" = 1 ] || echo "[demo] stop the stack afterwards with: scripts/stack.sh down"
+echo "[demo] collaboration: open http://127.0.0.1:${SPAGHETTI_SIGNALR_PORT:-8090}/collab?document=welcome;" \
+  "a second instance: PORT=8081 SPAGHETTI_SIGNALR_PORT=8091 scripts/demo.sh"
 PORT="$port" exec java -jar "$jar"

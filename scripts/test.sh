@@ -17,6 +17,12 @@ ensure_pkg promtool prometheus
 ensure_pkg amtool prometheus-alertmanager
 ensure_pkg docker-compose --no-install-recommends docker-compose
 ensure_pkg softhsm2-util softhsm2
+# Debian's Chromium for the collaboration page's browser IT (playwright-core drives it; no browser download).
+ensure_pkg chromium --no-install-recommends chromium
+# The official SignalR clients the ITs drive, from the committed lock files.
+for d in sdk-signalr/src/test/node examples/example-service/src/test/node; do
+  (cd "$d" && npm ci --no-audit --no-fund --loglevel=error) || { echo "[test] npm ci in $d failed" >&2; exit 1; }
+done
 
 start=$SECONDS
 scripts/stack.sh up all || { echo "[test] the local stack did not start" >&2; exit 1; }

@@ -79,7 +79,7 @@ final class Collaboration implements AutoCloseable {
         if (hub == null) {
             return;
         }
-        var present = hub.presence(group(documentId)).stream().map(p -> Map.of("userId", String.valueOf(p.userId()),
+        var present = hub.presence(group(documentId)).stream().map(p -> Map.of("userId", p.userId() == null ? "anonymous" : p.userId(),
                 "connectionId", p.connectionId(), "server", p.serverName(), "expiresAt", p.expiresAt().toString())).toList();
         respond(exchange, 200, "application/json", JSON.writeValueAsString(present));
     }

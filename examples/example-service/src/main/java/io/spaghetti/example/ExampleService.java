@@ -5,7 +5,13 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spaghetti.sdk.backplane.BackplaneModule;
 import io.spaghetti.sdk.core.HealthReport;
+import io.spaghetti.sdk.crypto.CryptoException;
 import io.spaghetti.sdk.crypto.CryptoModule;
+import io.spaghetti.sdk.signalr.Authenticator;
+import io.spaghetti.sdk.signalr.HubUser;
+import io.spaghetti.sdk.signalr.SignalRModule;
+import io.spaghetti.sdk.signalr.SignalRServer;
+import java.util.Optional;
 import io.spaghetti.sdk.core.HealthStatus;
 import io.spaghetti.sdk.core.Sdk;
 import io.spaghetti.sdk.core.cache.TieredCache;
@@ -48,6 +54,7 @@ public final class ExampleService implements AutoCloseable {
     private final ExecutorService executor;
     private final TieredCache<Document> documents;
     private final Collaboration collaboration;
+    private final SignalRServer hubServer;
 
     /** What the example serves; a real service would load it from its database. */
     public record Document(String id, String title) {
@@ -71,6 +78,42 @@ public final class ExampleService implements AutoCloseable {
         server.createContext("/search", this::search);
         server.createContext("/ai/summarize", this::summarize);
         server.start();
+        this.hubServer = startHubs(sdk);
+    }
+
+    /**
+     * The collaboration hub for the npm SignalR client, on the hub server ({@code signalr.port}) with the page
+     * that uses it. Anonymous access is for local environments only; elsewhere clients present a
+     * {@code tk1.} token that {@code crypto.tokenKey} protected for the purpose {@code collaboration-user}.
+     */
+    private static SignalRServer startHubs(Sdk sdk) throws IOException {
+        String environment = sdk.config().service().environment();
+        boolean local = environment.equals("dev") || environment.equals("local");
+        Authenticator authenticator = local ? Authenticator.anonymous() : token -> {
+            if (token == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new HubUser(sdk.module(CryptoModule.class).tokens().unprotect(token,
+                        "collaboration-user")));
+            } catch (CryptoException refused) {
+                return Optional.empty();
+            }
+        };
+        SignalRModule signalr = sdk.module(SignalRModule.class);
+        signalr.hubs().map(DocumentHub.PATH, DocumentHub.NAME, new DocumentHub(), authenticator);
+        try {
+            return signalr.startServer(new CollaborationPage(CollaborationPage.defaultScript()));
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("The hub server did not start on signalr.port: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where clients connect to the hubs, and open {@code /collab}. */
+    public java.net.URI hubServerUri() {
+        return hubServer.uri();
     }
 
     public static void main(String[] args) throws IOException {
@@ -79,6 +122,8 @@ public final class ExampleService implements AutoCloseable {
         ExampleService service = new ExampleService(sdk, port);
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "example-shutdown"));
         System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics, /documents/{id}, /documents/{id}/events, /profiles/{id}?tenant=t, /flags?user=u&groups=beta_users, /search?tenant=t&q=words)%n", service.port());
+        System.out.printf("collaboration hub %s%s, page %s/collab?document=welcome%n", service.hubServerUri(), DocumentHub.PATH,
+                service.hubServerUri());
     }
 
     public int port() {

@@ -13,6 +13,7 @@ final class StackConfig {
     static SdkConfig load() {
         return SdkConfig.loader().environment(Map.of(
                 "SPAGHETTI_REDIS_ADDRESSES", StackEnv.require("STACK_REDIS_ADDRESS"),
+                "SPAGHETTI_SIGNALR_PORT", "0",
                 "SPAGHETTI_REDIS_PASSWORD", "env:STACK_REDIS_PASSWORD",
                 "STACK_REDIS_PASSWORD", StackEnv.require("STACK_REDIS_PASSWORD"),
                 "SPAGHETTI_SEARCH_HOSTS", StackEnv.require("STACK_ES_HOSTS"),

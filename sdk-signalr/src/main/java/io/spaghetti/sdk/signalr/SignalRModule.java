@@ -57,9 +57,17 @@ public final class SignalRModule implements SdkModule {
     }
 
     /** Starts the standalone server on {@code signalr.host}:{@code signalr.port} (once; later calls return it). */
-    public synchronized SignalRServer startServer() throws Exception {
+    public SignalRServer startServer() throws Exception {
+        return startServer(null);
+    }
+
+    /**
+     * {@link #startServer()}, with {@code next} answering the requests that are not for a hub (a page that
+     * uses the hubs, served from the same origin so the browser needs no CORS); null for none.
+     */
+    public synchronized SignalRServer startServer(org.eclipse.jetty.server.Handler next) throws Exception {
         if (server == null) {
-            server = new SignalRServer(hubs(), config.host(), config.port());
+            server = new SignalRServer(hubs(), config.host(), config.port(), next);
         }
         return server;
     }

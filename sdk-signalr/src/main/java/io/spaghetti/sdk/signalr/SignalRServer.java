@@ -1,6 +1,7 @@
 package io.spaghetti.sdk.signalr;
 
 import java.net.URI;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -13,7 +14,7 @@ public final class SignalRServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    SignalRServer(SignalRHubs hubs, String host, int port) throws Exception {
+    SignalRServer(SignalRHubs hubs, String host, int port, Handler next) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("spaghetti-sdk-signalr-http");
         threads.setDaemon(true);
@@ -24,7 +25,7 @@ public final class SignalRServer implements AutoCloseable {
         // WebSockets and long polls outlive ordinary requests: the hub's own timers close idle clients
         connector.setIdleTimeout(hubs.config().clientTimeout().plus(hubs.config().longPollTimeout()).toMillis());
         server.addConnector(connector);
-        server.setHandler(hubs.jettyHandler(server));
+        server.setHandler(hubs.jettyHandler(server, next));
         server.setStopTimeout(2000);
         try {
             server.start();
