@@ -62,7 +62,7 @@ public final class HubEndpoint {
         this.timers = SignalRTimers.of(config);
         this.executor = executor;
         this.serverConnections = serverConnections;
-        this.metrics = new HubMetrics(registry, context.name(), byToken::size);
+        this.metrics = new HubMetrics(registry, context.name(), methods.names(), byToken::size);
     }
 
     public String path() {

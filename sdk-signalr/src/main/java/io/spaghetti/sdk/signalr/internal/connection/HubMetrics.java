@@ -27,7 +27,8 @@ public final class HubMetrics {
     private final Counter reconnectsRefused;
     private final Timer conflictResolution;
 
-    public HubMetrics(MeterRegistry registry, String hub, Supplier<Number> activeConnections) {
+    /** Registers every meter up front (invocations for each of {@code methods}), so dashboards see zeros, not gaps. */
+    public HubMetrics(MeterRegistry registry, String hub, List<String> methods, Supplier<Number> activeConnections) {
         this.registry = registry;
         this.hub = hub;
         Gauge.builder("signalr.connections.active", activeConnections).tag("hub", hub)
@@ -44,6 +45,11 @@ public final class HubMetrics {
                 .description("Stateful reconnects").register(registry);
         reconnectsRefused = Counter.builder("signalr.reconnects").tag("hub", hub).tag("outcome", "refused")
                 .description("Stateful reconnects").register(registry);
+        for (String m : methods) {
+            invoked(m, true, -1);
+            invoked(m, false, -1);
+        }
+        invoked(UNKNOWN_METHOD, false, -1);
         conflictResolution = Timer.builder("collaboration.conflict.resolution").tag("hub", hub)
                 .description("Time hub methods spent resolving concurrent edits").publishPercentileHistogram()
                 .register(registry);
@@ -61,13 +67,15 @@ public final class HubMetrics {
         (resumed ? reconnectsResumed : reconnectsRefused).increment();
     }
 
-    /** {@code method} must be one of the hub's methods or {@link #UNKNOWN_METHOD}. */
+    /** {@code method} must be one of the hub's methods or {@link #UNKNOWN_METHOD}; negative nanos only registers. */
     void invoked(String method, boolean success, long nanos) {
         String key = method + (success ? "/ok" : "/error");
-        invocations.computeIfAbsent(key, k -> Timer.builder("signalr.invocations").tag("hub", hub)
+        Timer timer = invocations.computeIfAbsent(key, k -> Timer.builder("signalr.invocations").tag("hub", hub)
                 .tag("method", method).tag("outcome", success ? "success" : "error")
-                .description("Hub method invocations by method and outcome").register(registry))
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .description("Hub method invocations by method and outcome").register(registry));
+        if (nanos >= 0) {
+            timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
     }
 
     public Timer conflictResolution() {
