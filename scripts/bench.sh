@@ -3,6 +3,7 @@
 #   scripts/bench.sh [JMH options, e.g. a regex]   JMH: cache hits (Redis), flag evaluation, field encryption
 #   scripts/bench.sh search [docs] [queries]        benchmark program: bulk indexing and queries (Elasticsearch)
 #   scripts/bench.sh backplane [connections] [groups] [messages] [paced msg/s]   group fan-out (Redis)
+#   scripts/bench.sh hubs [clients] [groups] [changes/s] [seconds]   sdk-signalr vs Socket.IO, real WebSocket clients
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -22,6 +23,13 @@ if [ "${1:-}" = backplane ]; then
   set -a; . .stack/stack.env; set +a
   export SPAGHETTI_REDIS_ADDRESSES="$STACK_REDIS_ADDRESS" SPAGHETTI_REDIS_PASSWORD="env:STACK_REDIS_PASSWORD"
   exec java -Xmx4g -cp benchmarks/target/benchmarks.jar io.spaghetti.benchmarks.BackplaneBench "$@"
+fi
+if [ "${1:-}" = hubs ]; then
+  shift
+  scripts/stack.sh up redis
+  set -a; . .stack/stack.env; set +a
+  export SPAGHETTI_REDIS_ADDRESSES="$STACK_REDIS_ADDRESS" SPAGHETTI_REDIS_PASSWORD="env:STACK_REDIS_PASSWORD"
+  exec benchmarks/hubs.sh "$@"
 fi
 scripts/stack.sh up redis
 set -a; . .stack/stack.env; set +a
