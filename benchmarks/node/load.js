@@ -1,10 +1,13 @@
 // Scale load for a document-collaboration hub: CLIENTS WebSocket clients spread over two servers and
 // GROUPS documents; senders post timestamped changes at RATE per second for SECONDS; every receiver
 // records end-to-end latency. Prints one JSON line. Bounded: each client is one socket on loopback.
-// Usage: node load.js signalr|socketio URL_A URL_B CLIENTS GROUPS RATE SECONDS
+// Usage: node load.js KIND URL_A URL_B CLIENTS GROUPS RATE SECONDS
+// KIND: signalr | socketio (the official clients), or signalr-raw | socketio-raw: thin clients on the `ws`
+// package speaking each wire protocol directly, so the load generator (one Node thread) is not what saturates.
 "use strict";
 const signalR = require("@microsoft/signalr");
 const { io } = require("socket.io-client");
+const WebSocket = require("ws");
 
 const [kind, urlA, urlB, clientsArg, groupsArg, rateArg, secondsArg] = process.argv.slice(2);
 const CLIENTS = Number(clientsArg), GROUPS = Number(groupsArg), RATE = Number(rateArg), SECONDS = Number(secondsArg);
@@ -44,8 +47,80 @@ function socketioClient(url) {
   });
 }
 
+const RS = "\x1e";
+const rawSockets = [];
+
+/** SignalR's JSON hub protocol over a bare WebSocket (skipNegotiation), as HubProtocol.md defines it. */
+function signalrRaw(url) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url.replace(/^http/, "ws"));
+    const pending = new Map();
+    let next = 0;
+    let open = false;
+    const api = {
+      join: (d) => new Promise((r) => {
+        const id = String(++next);
+        pending.set(id, r);
+        ws.send(JSON.stringify({ type: 1, invocationId: id, target: "JoinDocument", arguments: [d] }) + RS);
+      }),
+      send: (d, ch) => ws.send(JSON.stringify({ type: 1, target: "SendChange", arguments: [d, ch] }) + RS),
+      ping: () => ws.send('{"type":6}' + RS),
+      close: async () => ws.close(),
+    };
+    ws.on("open", () => ws.send('{"protocol":"json","version":1}' + RS));
+    ws.on("message", (data) => {
+      for (const part of data.toString().split(RS)) {
+        if (!part) continue;
+        const m = JSON.parse(part);
+        if (!open) { open = true; rawSockets.push(api); resolve(api); continue; }
+        if (m.type === 1 && m.target === "DocumentChanged") onChange(m.arguments[0], m.arguments[1]);
+        else if (m.type === 3 && pending.has(m.invocationId)) { pending.get(m.invocationId)(m); pending.delete(m.invocationId); }
+      }
+    });
+    ws.on("error", reject);
+  });
+}
+
+/** Socket.IO v4 over a bare WebSocket: engine.io open/ping, socket.io connect, events and acks. */
+function socketioRaw(url) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url.replace(/^http/, "ws") + "/socket.io/?EIO=4&transport=websocket");
+    const acks = new Map();
+    let next = 0;
+    const api = {
+      join: (d) => new Promise((r) => {
+        const id = String(next++);
+        acks.set(id, r);
+        ws.send("42" + id + JSON.stringify(["JoinDocument", d]));
+      }),
+      send: (d, ch) => ws.send("42" + JSON.stringify(["SendChange", d, ch])),
+      ping: () => {},
+      close: async () => ws.close(),
+    };
+    ws.on("message", (data) => {
+      const t = data.toString();
+      if (t[0] === "0") ws.send("40");
+      else if (t === "2") ws.send("3");
+      else if (t.startsWith("40")) resolve(api);
+      else if (t.startsWith("42")) {
+        const [event, a, b] = JSON.parse(t.slice(2));
+        if (event === "DocumentChanged") onChange(a, b);
+      } else if (t.startsWith("43")) {
+        const id = /^43(\d+)/.exec(t)[1];
+        const cb = acks.get(id);
+        acks.delete(id);
+        if (cb) cb(JSON.parse(t.slice(2 + id.length)));
+      }
+    });
+    ws.on("error", reject);
+  });
+}
+
 (async () => {
-  const make = kind === "signalr" ? signalrClient : socketioClient;
+  const make = { signalr: signalrClient, socketio: socketioClient, "signalr-raw": signalrRaw,
+                 "socketio-raw": socketioRaw }[kind];
+  // thin SignalR clients ping like the official client, so the server's clientTimeout never fires
+  setInterval(() => rawSockets.forEach((c) => c.ping()), 10000).unref();
   const clients = [];
   const rssBefore = rss();
   const t0 = Date.now();

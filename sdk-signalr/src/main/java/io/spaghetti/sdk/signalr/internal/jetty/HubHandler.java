@@ -7,6 +7,7 @@ import io.spaghetti.sdk.signalr.internal.connection.HubEndpoint;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -114,7 +115,12 @@ public final class HubHandler extends Handler.Abstract.NonBlocking {
         ServerWebSocketContainer container = ServerWebSocketContainer.get(request.getContext());
         WebSocketTransport transport = new WebSocketTransport(connection, config.maxMessageSize());
         try {
-            if (container.upgrade((rq, rs, cb) -> transport, request, response, callback)) {
+            // no permessage-deflate, as ASP.NET Core by default: it costs a zlib context per connection
+            // (about 130 KiB here) and CPU on both ends for hub messages that are small
+            if (container.upgrade((rq, rs, cb) -> {
+                rs.setExtensions(List.of());
+                return transport;
+            }, request, response, callback)) {
                 return true;
             }
         } catch (Exception e) {
