@@ -22,7 +22,7 @@ run() {   # run KIND URL_A URL_B: the load against the two servers in ${pids[@]}
 only="${ONLY:-}"   # ONLY=signalr or ONLY=socketio runs one side (for profiling)
 if [ "$only" != socketio ]; then
 for port in 18101 18102; do
-  SPAGHETTI_SIGNALR_PORT=$port SPAGHETTI_SIGNALR_MAX_CONNECTIONS=20000 java -Xms512m -Xmx1g \
+  SPAGHETTI_SIGNALR_PORT=$port SPAGHETTI_SIGNALR_MAX_CONNECTIONS=20000 java -Xms512m -Xmx1g ${JAVA_OPTS:-} \
     -cp benchmarks/target/benchmarks.jar io.spaghetti.benchmarks.HubScaleServer > "/tmp/hub-$port.log" 2>&1 &
   pids+=($!)
 done

@@ -15,13 +15,19 @@ const PIDS = (process.env.SERVER_PIDS || "").split(",").filter(Boolean);
 const rss = () => PIDS.reduce((sum, pid) => sum + Number(/VmRSS:\s+(\d+) kB/.exec(
   require("fs").readFileSync(`/proc/${pid}/status`, "utf8"))[1]) * 1024, 0);
 const latencies = [];
+const perSecond = new Map();   // DETAIL=1: the worst latency each second, to see what the tail lines up with
 let delivered = 0;
 let measuring = false;
 
 function onChange(documentId, change) {
   if (!measuring) return;
   delivered++;
-  latencies.push(Number(process.hrtime.bigint() / 1000n) - change.sentUs);
+  const now = Number(process.hrtime.bigint() / 1000n);
+  latencies.push(now - change.sentUs);
+  if (process.env.DETAIL) {
+    const second = Math.floor(now / 1e6);
+    perSecond.set(second, Math.max(perSecond.get(second) || 0, now - change.sentUs));
+  }
 }
 
 async function signalrClient(url) {
@@ -119,8 +125,13 @@ function socketioRaw(url) {
 (async () => {
   const make = { signalr: signalrClient, socketio: socketioClient, "signalr-raw": signalrRaw,
                  "socketio-raw": socketioRaw }[kind];
-  // thin SignalR clients ping like the official client, so the server's clientTimeout never fires
-  setInterval(() => rawSockets.forEach((c) => c.ping()), 10000).unref();
+  // thin SignalR clients ping every 10 s like the official client (15 s), each on its own phase: one burst
+  // of every client at once would measure the burst, not the fan-out
+  let pingCursor = 0;
+  setInterval(() => {
+    const share = Math.ceil(rawSockets.length / 100);
+    for (let k = 0; k < share && rawSockets.length; k++) rawSockets[pingCursor++ % rawSockets.length].ping();
+  }, 100).unref();
   const clients = [];
   const rssBefore = rss();
   const t0 = Date.now();
@@ -141,22 +152,30 @@ function socketioRaw(url) {
   process.send && process.send("connected");
   console.error(JSON.stringify({ phase: "connected", clients: clients.length, connectSeconds }));
   await new Promise((r) => setTimeout(r, 2000));
-  measuring = true;
+  // warm-up at the same rate (JIT, pools, buffers), not measured
   let sent = 0;
-  const start = Date.now();
-  const tickMs = 10;
-  const timer = setInterval(() => {
+  let start = Date.now();
+  const send = () => {
     const due = Math.floor(((Date.now() - start) / 1000) * RATE) - sent;
     for (let k = 0; k < due; k++, sent++) {
       const [g, c] = senders[sent % senders.length];
       c.send("doc" + g, { text: "edit " + sent, sentUs: Number(process.hrtime.bigint() / 1000n) });
     }
-  }, tickMs);
+  };
+  const warm = setInterval(send, 10);
+  await new Promise((r) => setTimeout(r, 5000));
+  clearInterval(warm);
+  await new Promise((r) => setTimeout(r, 1000));
+  measuring = true;
+  sent = 0;
+  start = Date.now();
+  const timer = setInterval(send, 10);
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   clearInterval(timer);
   const elapsed = (Date.now() - start) / 1000;
   await new Promise((r) => setTimeout(r, 2000));   // let what is in flight arrive
   measuring = false;
+  if (process.env.DETAIL) console.error(JSON.stringify([...perSecond.values()].map((v) => Math.round(v / 1000))));
   latencies.sort((a, b) => a - b);
   const q = (p) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] / 1000 : null;
   const expected = sent * (CLIENTS / GROUPS - 1);

@@ -6,7 +6,6 @@ import io.spaghetti.sdk.backplane.ConnectionSink;
 import io.spaghetti.sdk.backplane.HubContext;
 import io.spaghetti.sdk.backplane.HubFrame;
 import io.spaghetti.sdk.backplane.LocalConnection;
-import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.signalr.HubCaller;
 import io.spaghetti.sdk.signalr.HubUser;
 import io.spaghetti.sdk.signalr.internal.protocol.HubCodec;
@@ -200,7 +199,7 @@ public final class HubConnection implements ConnectionSink, HubCaller {
         String error = null;
         HubCodec chosen = null;
         try {
-            JsonNode request = SdkJson.mapper().readTree(data, 0, end);
+            JsonNode request = JsonHubCodec.mapper().readTree(data, 0, end);
             String protocol = request.path("protocol").asText("");
             chosen = HubCodec.named(protocol);
             if (chosen == null) {
@@ -213,7 +212,7 @@ public final class HubConnection implements ConnectionSink, HubCaller {
         } catch (IOException e) {
             error = "Handshake was malformed: " + e.getMessage();
         }
-        byte[] response = (error == null ? "{}" : SdkJson.mapper().createObjectNode().put("error", error).toString())
+        byte[] response = (error == null ? "{}" : JsonHubCodec.mapper().createObjectNode().put("error", error).toString())
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] framed = java.util.Arrays.copyOf(response, response.length + 1);
         framed[response.length] = JsonHubCodec.RECORD_SEPARATOR;

@@ -3,12 +3,12 @@ package io.spaghetti.sdk.signalr.internal.connection;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spaghetti.sdk.backplane.HubContext;
-import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.signalr.Authenticator;
 import io.spaghetti.sdk.signalr.Hub;
 import io.spaghetti.sdk.signalr.HubUser;
 import io.spaghetti.sdk.signalr.SignalRConfig;
 import io.spaghetti.sdk.signalr.internal.dispatch.HubMethods;
+import io.spaghetti.sdk.signalr.internal.protocol.JsonHubCodec;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -77,7 +77,7 @@ public final class HubEndpoint {
         }
         HubConnection c = opened.connection();
         boolean v1 = !"0".equals(query.getOrDefault("negotiateVersion", "0")) ;
-        ObjectNode body = SdkJson.mapper().createObjectNode();
+        ObjectNode body = JsonHubCodec.mapper().createObjectNode();
         body.put("connectionId", c.connectionId());
         if (v1) {
             body.put("negotiateVersion", 1);

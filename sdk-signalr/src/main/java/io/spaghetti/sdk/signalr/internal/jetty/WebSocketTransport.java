@@ -9,6 +9,9 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /** A Jetty WebSocket session as a connection's transport: one WebSocket message per hub message batch. */
 public final class WebSocketTransport implements Transport, Session.Listener.AutoDemanding {
@@ -70,6 +73,13 @@ public final class WebSocketTransport implements Transport, Session.Listener.Aut
     @Override
     public void send(byte[] payload, boolean binary, Consumer<Throwable> done) {
         Session s = session;
+        if (s instanceof WebSocketSession jetty) {
+            // the frame goes out as the UTF-8 bytes it already is: the API's sendText(String) would decode and
+            // re-encode every frame for every recipient
+            jetty.getCoreSession().sendFrame(new Frame(binary ? OpCode.BINARY : OpCode.TEXT, ByteBuffer.wrap(payload)),
+                    org.eclipse.jetty.util.Callback.from(() -> done.accept(null), done), false);
+            return;
+        }
         Callback cb = Callback.from(() -> done.accept(null), done);
         if (binary) {
             s.sendBinary(ByteBuffer.wrap(payload), cb);
