@@ -2,7 +2,10 @@ package io.spaghetti.sdk.signalr;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spaghetti.sdk.backplane.HubContext;
+import io.spaghetti.sdk.signalr.internal.connection.DisconnectReason;
+import io.spaghetti.sdk.signalr.internal.connection.HubConnection;
 import io.spaghetti.sdk.signalr.internal.connection.HubEndpoint;
+import io.spaghetti.sdk.signalr.internal.connection.SocketTransport;
 import io.spaghetti.sdk.signalr.internal.jetty.HubHandler;
 import java.util.Map;
 import java.util.Objects;
@@ -22,8 +25,10 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The hubs this service hosts, each at a path ({@code /hubs/documents}): what clients negotiate with and
- * connect to. Serve them with {@link SignalRModule#startServer()} (a standalone Jetty), or mount
- * {@link #jettyHandler(Server)} in a Jetty 12 server of your own.
+ * connect to. Serve them with {@link SignalRModule#startServer()} (a standalone Jetty), mount
+ * {@link #jettyHandler(Server)} in a Jetty 12 server of your own, or, in any other server with WebSockets
+ * (Spring's WebSocket support), answer {@code POST {path}/negotiate} with {@link #negotiate} and hand each
+ * WebSocket on {@code {path}} to {@link #acceptWebSocket}: the protocol stays here.
  */
 public final class SignalRHubs implements AutoCloseable {
     private final SignalRConfig config;
@@ -86,6 +91,70 @@ public final class SignalRHubs implements AutoCloseable {
     /** {@link #jettyHandler(Server, Handler)} with nothing behind it. */
     public Handler jettyHandler(Server server) {
         return jettyHandler(server, null);
+    }
+
+    /**
+     * Answers {@code POST {path}/negotiate}.
+     *
+     * @param query         the request's query parameters ({@code negotiateVersion}, {@code useStatefulReconnect},
+     *                      {@code access_token})
+     * @param authorization the {@code Authorization} header, or null
+     */
+    public HubHttpResponse negotiate(String path, Map<String, String> query, String authorization) {
+        HubEndpoint endpoint = endpoints.get(path);
+        if (endpoint == null) {
+            return new HubHttpResponse(404, "text/plain; charset=utf-8", "No hub is mapped at " + path);
+        }
+        HubEndpoint.Answer a = endpoint.negotiate(query, authorization);
+        return new HubHttpResponse(a.status(), a.contentType(), a.body());
+    }
+
+    /**
+     * Takes a WebSocket the host server opened on {@code path} (its query's {@code id} names the negotiated
+     * connection; without one the client skipped negotiation). Call it when the socket is open; then pass
+     * each message to {@link HubSocket#received} and the end to {@link HubSocket#closed}.
+     *
+     * @throws HubRequestException to answer instead of upgrading (or to close the socket with): 401 without a
+     *                             valid token, 404 for an unknown hub or connection, 409 when it has a transport
+     */
+    public HubSocket acceptWebSocket(String path, Map<String, String> query, String authorization, ClientSocket socket)
+            throws HubRequestException {
+        HubEndpoint endpoint = endpoints.get(path);
+        if (endpoint == null) {
+            throw new HubRequestException(404, "No hub is mapped at " + path);
+        }
+        HubConnection connection;
+        if (query.get("id") == null) {
+            HubEndpoint.Opened opened = endpoint.open(query, authorization);
+            if (opened.refusal() != null) {
+                throw new HubRequestException(opened.refusal().status(), opened.refusal().body());
+            }
+            connection = opened.connection();
+        } else {
+            connection = endpoint.connection(query.get("id"));
+            if (connection == null) {
+                throw new HubRequestException(404, "No Connection with that ID: negotiate a new one");
+            }
+        }
+        SocketTransport transport = new SocketTransport(socket);
+        if (!connection.attach(transport)) {
+            throw new HubRequestException(409, "This connection already has a transport");
+        }
+        return new HubSocket() {
+            @Override
+            public void received(byte[] data) {
+                connection.receive(data);
+            }
+
+            @Override
+            public void closed(boolean lost) {
+                if (lost) {
+                    connection.transportLost(transport);
+                } else {
+                    connection.transportEnded(transport, DisconnectReason.CLIENT_CLOSED);
+                }
+            }
+        };
     }
 
     /** Client connections this server holds, over every hub. */
