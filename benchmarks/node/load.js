@@ -139,7 +139,9 @@ function socketioRaw(url) {
   for (let i = 0; i < CLIENTS; i += BATCH) {
     const batch = [];
     for (let j = i; j < Math.min(CLIENTS, i + BATCH); j++) {
-      batch.push(make(j % 2 === 0 ? urlA : urlB).then(async (c) => { await c.join("doc" + (j % GROUPS)); return c; }));
+      // client j joins document j mod GROUPS on server floor(j / GROUPS) mod 2: every document has members on
+      // both servers, so each change crosses the backplane
+      batch.push(make(Math.floor(j / GROUPS) % 2 === 0 ? urlA : urlB).then(async (c) => { await c.join("doc" + (j % GROUPS)); return c; }));
     }
     clients.push(...(await Promise.all(batch)));
   }
