@@ -123,19 +123,11 @@ public final class SignalRHubs implements AutoCloseable {
         if (endpoint == null) {
             throw new HubRequestException(404, "No hub is mapped at " + path);
         }
-        HubConnection connection;
-        if (query.get("id") == null) {
-            HubEndpoint.Opened opened = endpoint.open(query, authorization);
-            if (opened.refusal() != null) {
-                throw new HubRequestException(opened.refusal().status(), opened.refusal().body());
-            }
-            connection = opened.connection();
-        } else {
-            connection = endpoint.connection(query.get("id"));
-            if (connection == null) {
-                throw new HubRequestException(404, "No Connection with that ID: negotiate a new one");
-            }
+        HubEndpoint.Opened opened = endpoint.forTransport(query, authorization, true);
+        if (opened.refusal() != null) {
+            throw new HubRequestException(opened.refusal().status(), opened.refusal().body());
         }
+        HubConnection connection = opened.connection();
         SocketTransport transport = new SocketTransport(socket);
         if (!connection.attach(transport)) {
             throw new HubRequestException(409, "This connection already has a transport");

@@ -1,11 +1,13 @@
 package io.spaghetti.sdk.signalr;
 
+import io.spaghetti.sdk.backplane.BackplaneConfig;
 import io.spaghetti.sdk.backplane.BackplaneModule;
 import io.spaghetti.sdk.core.Health;
 import io.spaghetti.sdk.core.ModuleContext;
 import io.spaghetti.sdk.core.SdkModule;
 import io.spaghetti.sdk.core.config.ConfigSection;
 import java.util.Set;
+import org.eclipse.jetty.server.Handler;
 
 /**
  * Module {@code signalr}: SignalR hubs hosted by this service for the official SignalR clients. Map hubs
@@ -35,7 +37,7 @@ public final class SignalRModule implements SdkModule {
 
     @Override
     public void start(ModuleContext context) {
-        if (!context.config().section(io.spaghetti.sdk.backplane.BackplaneConfig.SECTION).enabled()) {
+        if (!context.config().section(BackplaneConfig.SECTION).enabled()) {
             throw new IllegalStateException("Module signalr sends through the backplane, and backplane.enabled is "
                     + "false: enable it (with redis.enabled: false its hubs live in this process), or set "
                     + "signalr.enabled: false");
@@ -65,7 +67,7 @@ public final class SignalRModule implements SdkModule {
      * {@link #startServer()}, with {@code next} answering the requests that are not for a hub (a page that
      * uses the hubs, served from the same origin so the browser needs no CORS); null for none.
      */
-    public synchronized SignalRServer startServer(org.eclipse.jetty.server.Handler next) throws Exception {
+    public synchronized SignalRServer startServer(Handler next) throws Exception {
         if (server == null) {
             server = new SignalRServer(hubs(), config.host(), config.port(), next);
         }

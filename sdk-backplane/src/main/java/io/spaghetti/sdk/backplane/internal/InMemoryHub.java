@@ -138,7 +138,10 @@ public final class InMemoryHub implements HubContext {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** One invocation encoded at most once per protocol, on first need. */
+    /**
+     * One invocation encoded at most once per protocol. JSON is encoded at once, so an argument Jackson cannot
+     * serialize fails the send's future instead of a delivery thread; MessagePack on first need.
+     */
     private static final class Frames {
         private final String invocationId;
         private final String target;

@@ -14,7 +14,9 @@ import io.spaghetti.sdk.signalr.internal.protocol.HubProtocolException;
 import io.spaghetti.sdk.signalr.internal.protocol.JsonHubCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -213,8 +215,8 @@ public final class HubConnection implements ConnectionSink, HubCaller {
             error = "Handshake was malformed: " + e.getMessage();
         }
         byte[] response = (error == null ? "{}" : JsonHubCodec.mapper().createObjectNode().put("error", error).toString())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] framed = java.util.Arrays.copyOf(response, response.length + 1);
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] framed = Arrays.copyOf(response, response.length + 1);
         framed[response.length] = JsonHubCodec.RECORD_SEPARATOR;
         if (error != null) {
             synchronized (this) {
@@ -245,7 +247,7 @@ public final class HubConnection implements ConnectionSink, HubCaller {
         }
         endpoint.metrics().connected(transportName);
         invocations.connected();
-        return java.util.Arrays.copyOfRange(data, end + 1, data.length);
+        return Arrays.copyOfRange(data, end + 1, data.length);
     }
 
     private void onMessage(HubMessage m) {

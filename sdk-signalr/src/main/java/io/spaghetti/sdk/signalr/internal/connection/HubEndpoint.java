@@ -2,6 +2,7 @@ package io.spaghetti.sdk.signalr.internal.connection;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.spaghetti.sdk.backplane.HubContext;
 import io.spaghetti.sdk.signalr.Authenticator;
 import io.spaghetti.sdk.signalr.Hub;
@@ -52,7 +53,7 @@ public final class HubEndpoint {
     private final Map<String, HubConnection> byToken = new ConcurrentHashMap<>();
 
     public HubEndpoint(String path, Hub hub, HubContext context, Authenticator authenticator, SignalRConfig config,
-            Executor executor, io.micrometer.core.instrument.MeterRegistry registry, AtomicInteger serverConnections) {
+            Executor executor, MeterRegistry registry, AtomicInteger serverConnections) {
         this.path = path;
         this.hub = hub;
         this.methods = HubMethods.of(hub);
@@ -76,7 +77,7 @@ public final class HubEndpoint {
             return opened.refusal();
         }
         HubConnection c = opened.connection();
-        boolean v1 = !"0".equals(query.getOrDefault("negotiateVersion", "0")) ;
+        boolean v1 = !"0".equals(query.getOrDefault("negotiateVersion", "0"));
         ObjectNode body = JsonHubCodec.mapper().createObjectNode();
         body.put("connectionId", c.connectionId());
         if (v1) {
@@ -132,6 +133,21 @@ public final class HubEndpoint {
             return authorization.substring(7).trim();
         }
         return query.get("access_token");
+    }
+
+    /**
+     * The connection a transport request is for: the one its {@code id} names, or, for a WebSocket without an
+     * id (the client skipped negotiate), a new one for the authenticated client. The refusal says why not.
+     */
+    public Opened forTransport(Map<String, String> query, String authorization, boolean webSocket) {
+        String token = query.get("id");
+        if (token == null && webSocket) {
+            return open(query, authorization);
+        }
+        HubConnection c = connection(token);
+        return c != null ? new Opened(c, null) : new Opened(null, Answer.text(404, token == null
+                ? "Connection ID required: negotiate first (POST " + path + "/negotiate)"
+                : "No Connection with that ID: it ended or never existed; negotiate a new one"));
     }
 
     /** The connection a transport request names with {@code id}; null when unknown or closed. */

@@ -63,24 +63,13 @@ public final class HubHandler extends Handler.Abstract.NonBlocking {
             HubEndpoint.Answer a = endpoint.negotiate(query, authorization);
             return answer(response, callback, a.status(), a.contentType(), a.body());
         }
-        String token = query.get("id");
         boolean webSocket = HttpMethod.GET.is(method) && "websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeader.UPGRADE));
-        HubConnection connection;
-        if (token == null && webSocket) {
-            HubEndpoint.Opened opened = endpoint.open(query, authorization);   // the client skipped negotiate
-            if (opened.refusal() != null) {
-                return answer(response, callback, opened.refusal().status(), opened.refusal().contentType(),
-                        opened.refusal().body());
-            }
-            connection = opened.connection();
-        } else {
-            connection = endpoint.connection(token);
+        HubEndpoint.Opened opened = endpoint.forTransport(query, authorization, webSocket);
+        if (opened.refusal() != null) {
+            HubEndpoint.Answer refusal = opened.refusal();
+            return answer(response, callback, refusal.status(), refusal.contentType(), refusal.body());
         }
-        if (connection == null) {
-            return answer(response, callback, 404, "text/plain; charset=utf-8", token == null
-                    ? "Connection ID required: negotiate first (POST " + endpoint.path() + "/negotiate)"
-                    : "No Connection with that ID: it ended or never existed; negotiate a new one");
-        }
+        HubConnection connection = opened.connection();
         if (webSocket) {
             return upgrade(request, response, callback, connection);
         }
@@ -131,8 +120,9 @@ public final class HubHandler extends Handler.Abstract.NonBlocking {
     }
 
     private boolean eventStream(Response response, Callback callback, HubConnection connection) {
-        if (connection.codec() == null && connection.transportName() != null) {
-            return answer(response, callback, 409, "text/plain; charset=utf-8", "This connection already has a transport");
+        if (connection.transportName() != null) {
+            return answer(response, callback, 409, "text/plain; charset=utf-8",
+                    "This connection already has a " + connection.transportName() + " transport");
         }
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");

@@ -72,20 +72,11 @@ public final class WebSocketTransport implements Transport, Session.Listener.Aut
 
     @Override
     public void send(byte[] payload, boolean binary, Consumer<Throwable> done) {
-        Session s = session;
-        if (s instanceof WebSocketSession jetty) {
-            // the frame goes out as the UTF-8 bytes it already is: the API's sendText(String) would decode and
-            // re-encode every frame for every recipient
-            jetty.getCoreSession().sendFrame(new Frame(binary ? OpCode.BINARY : OpCode.TEXT, ByteBuffer.wrap(payload)),
-                    org.eclipse.jetty.util.Callback.from(() -> done.accept(null), done), false);
-            return;
-        }
-        Callback cb = Callback.from(() -> done.accept(null), done);
-        if (binary) {
-            s.sendBinary(ByteBuffer.wrap(payload), cb);
-        } else {
-            s.sendText(new String(payload, StandardCharsets.UTF_8), cb);
-        }
+        // the frame goes out as the UTF-8 bytes it already is: the API's sendText(String) would decode and
+        // re-encode every frame for every recipient
+        ((WebSocketSession) session).getCoreSession().sendFrame(
+                new Frame(binary ? OpCode.BINARY : OpCode.TEXT, ByteBuffer.wrap(payload)),
+                org.eclipse.jetty.util.Callback.from(() -> done.accept(null), done), false);
     }
 
     @Override
