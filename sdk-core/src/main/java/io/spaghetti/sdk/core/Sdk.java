@@ -65,7 +65,11 @@ public final class Sdk implements AutoCloseable {
         this.scheduler = Executors.unconfigurableScheduledExecutorService(pool);
         this.resilience = new Resilience(config.resilience(), meters, scheduler);
         this.aiMetrics = new io.spaghetti.sdk.core.ai.AiMetrics(meters);
-        List<SdkModule> modules = b.modules != null ? b.modules : discover();
+        List<SdkModule> modules = new ArrayList<>(b.modules != null ? b.modules : discover());
+        for (SdkModule replacement : b.replacements) {
+            modules.removeIf(m -> m.name().equals(replacement.name()));
+            modules.add(replacement);
+        }
         this.runners = new ArrayList<>();
         for (SdkModule m : ModuleGraph.order(modules)) {
             runners.add(new ModuleRunner(m, m.configSection() == null ? null : config.section(m.configSection())));
@@ -235,6 +239,7 @@ public final class Sdk implements AutoCloseable {
         private SdkConfig config;
         private MeterRegistry meters;
         private List<SdkModule> modules;
+        private final List<SdkModule> replacements = new ArrayList<>();
         private Duration firstRetry = Duration.ofSeconds(1);
         private Duration maxRetry = Duration.ofSeconds(30);
 
@@ -255,6 +260,16 @@ public final class Sdk implements AutoCloseable {
         /** Starts exactly these modules instead of those found on the classpath. */
         public Builder modules(List<? extends SdkModule> modules) {
             this.modules = List.copyOf(modules);
+            return this;
+        }
+
+        /**
+         * Starts this instance in place of the module of the same name (discovered or given): one built around
+         * a client the application already has, such as {@code new RedisModule(redissonClient)}.
+         */
+        public Builder module(SdkModule instance) {
+            replacements.removeIf(m -> m.name().equals(instance.name()));
+            replacements.add(instance);
             return this;
         }
 

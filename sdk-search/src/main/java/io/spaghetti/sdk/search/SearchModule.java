@@ -19,12 +19,26 @@ import java.util.Map;
  * index, and tenant-scoped documents. Readiness is {@code _cluster/health} (not {@code GET /}).
  */
 public final class SearchModule implements SdkModule {
+    private final ElasticsearchClient external;
     private volatile ElasticsearchClient client;
     private volatile DocumentStore documents;
     private volatile BootstrapReport bootstrapReport;
     private volatile SearchConfig config;
     private volatile IndexLifecycle.Mode lifecycleMode;
     private final java.util.List<java.util.concurrent.ScheduledFuture<?>> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Builds its own client from {@code search.*} at start. */
+    public SearchModule() {
+        this.external = null;
+    }
+
+    /**
+     * Uses a client the application already has (a Spring {@code ElasticsearchClient} bean): {@code search.hosts}
+     * and credentials are then unused, and {@link #close} leaves the client open.
+     */
+    public SearchModule(ElasticsearchClient existing) {
+        this.external = java.util.Objects.requireNonNull(existing, "existing");
+    }
 
     @Override
     public String name() {
@@ -39,7 +53,7 @@ public final class SearchModule implements SdkModule {
     @Override
     public void start(ModuleContext context) throws IOException {
         SearchConfig c = context.config().section(SearchConfig.SECTION);
-        ElasticsearchClient es = SearchClientFactory.create(c);
+        ElasticsearchClient es = external != null ? external : SearchClientFactory.create(c);
         java.util.List<java.util.concurrent.ScheduledFuture<?>> scheduled = new java.util.ArrayList<>();
         try {
             String user = c.username() == null ? "(api key)" : c.username();
@@ -82,7 +96,9 @@ public final class SearchModule implements SdkModule {
             client = es;
         } catch (RuntimeException e) {
             scheduled.forEach(j -> j.cancel(false));
-            es._transport().close();
+            if (es != external) {
+                es._transport().close();
+            }
             throw e;
         }
     }
@@ -145,7 +161,7 @@ public final class SearchModule implements SdkModule {
         documents = null;
         ElasticsearchClient c = client;
         client = null;
-        if (c != null) {
+        if (c != null && c != external) {
             try {
                 c._transport().close();
             } catch (IOException e) {

@@ -94,7 +94,8 @@ public final class SignalRHubs implements AutoCloseable {
     }
 
     /**
-     * Answers {@code POST {path}/negotiate}.
+     * Answers {@code POST {path}/negotiate} for a host server that carries WebSockets only (the SPI has no
+     * server-sent events or long polling), so clients are offered only that transport.
      *
      * @param query         the request's query parameters ({@code negotiateVersion}, {@code useStatefulReconnect},
      *                      {@code access_token})
@@ -105,7 +106,7 @@ public final class SignalRHubs implements AutoCloseable {
         if (endpoint == null) {
             return new HubHttpResponse(404, "text/plain; charset=utf-8", "No hub is mapped at " + path);
         }
-        HubEndpoint.Answer a = endpoint.negotiate(query, authorization);
+        HubEndpoint.Answer a = endpoint.negotiate(query, authorization, false);
         return new HubHttpResponse(a.status(), a.contentType(), a.body());
     }
 

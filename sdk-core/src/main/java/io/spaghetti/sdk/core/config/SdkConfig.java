@@ -73,6 +73,11 @@ public final class SdkConfig {
         return section.type().cast(r);
     }
 
+    /** Every section by name, in load order (the built-in ones, then one per module on the classpath). */
+    public Map<String, Record> sections() {
+        return sections;
+    }
+
     /** A copy with one section replaced, for configuration written in code. */
     public <T extends Record> SdkConfig with(ConfigSection<T> section, T value) {
         Map<String, Record> copy = new LinkedHashMap<>(sections);

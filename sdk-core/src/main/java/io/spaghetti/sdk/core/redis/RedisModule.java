@@ -27,8 +27,22 @@ import org.slf4j.LoggerFactory;
 public final class RedisModule implements SdkModule {
     private static final Logger log = LoggerFactory.getLogger(RedisModule.class);
     private final List<ConnectListener> connectListeners = new CopyOnWriteArrayList<>();
+    private final RedissonClient external;
     private volatile RedisConfig config;
     private volatile RedissonClient client;
+
+    /** Connects its own client from {@code redis.*} at start. */
+    public RedisModule() {
+        this.external = null;
+    }
+
+    /**
+     * Shares a client the application already has (a Spring {@code RedissonClient} bean) instead of connecting
+     * one: {@code redis.*} connection settings are then unused, and {@link #close} leaves the client running.
+     */
+    public RedisModule(RedissonClient existing) {
+        this.external = java.util.Objects.requireNonNull(existing, "existing");
+    }
 
     @Override
     public String name() {
@@ -43,7 +57,7 @@ public final class RedisModule implements SdkModule {
     @Override
     public void start(ModuleContext context) {
         RedisConfig c = context.config().redis();
-        RedissonClient connected = RedissonClientFactory.create(c);
+        RedissonClient connected = external != null ? external : RedissonClientFactory.create(c);
         config = c;
         client = connected;
         // A dependent's listener failing is that dependent's problem: Redis is up, and the client stays published.
@@ -138,7 +152,7 @@ public final class RedisModule implements SdkModule {
     public void close() {
         RedissonClient c = client;
         client = null;
-        if (c != null) {
+        if (c != null && c != external) {
             c.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }

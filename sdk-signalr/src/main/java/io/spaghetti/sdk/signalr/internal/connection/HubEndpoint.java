@@ -72,6 +72,11 @@ public final class HubEndpoint {
 
     /** {@code POST {path}/negotiate}: a new connection's id and token, and the transports on offer. */
     public Answer negotiate(Map<String, String> query, String authorization) {
+        return negotiate(query, authorization, true);
+    }
+
+    /** @param allTransports false when the host server only carries WebSockets (the mount SPI) */
+    public Answer negotiate(Map<String, String> query, String authorization, boolean allTransports) {
         Opened opened = open(query, authorization);
         if (opened.refusal() != null) {
             return opened.refusal();
@@ -89,8 +94,10 @@ public final class HubEndpoint {
         }
         ArrayNode transports = body.putArray("availableTransports");
         transport(transports, "WebSockets", List.of("Text", "Binary"));
-        transport(transports, "ServerSentEvents", List.of("Text"));
-        transport(transports, "LongPolling", List.of("Text", "Binary"));
+        if (allTransports) {
+            transport(transports, "ServerSentEvents", List.of("Text"));
+            transport(transports, "LongPolling", List.of("Text", "Binary"));
+        }
         return new Answer(200, "application/json", body.toString());
     }
 

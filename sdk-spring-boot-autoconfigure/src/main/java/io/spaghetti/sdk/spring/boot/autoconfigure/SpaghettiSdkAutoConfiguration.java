@@ -1,0 +1,71 @@
+package io.spaghetti.sdk.spring.boot.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spaghetti.sdk.core.Sdk;
+import io.spaghetti.sdk.core.ai.AiMetrics;
+import io.spaghetti.sdk.core.cache.Caches;
+import io.spaghetti.sdk.core.config.SdkConfig;
+import io.spaghetti.sdk.core.redis.RedisModule;
+import io.spaghetti.sdk.core.resilience.Resilience;
+import io.spaghetti.sdk.spring.boot.SdkCustomizer;
+import io.spaghetti.sdk.spring.boot.internal.EnvironmentConfig;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * The SDK in a Boot service: its configuration bound from Spring's {@code Environment}, every module on the
+ * classpath started with the application context on the application's {@code MeterRegistry}, and closed with
+ * the context, after the web server has finished its graceful shutdown (Spring stops lifecycles, the web
+ * server among them, before it destroys beans).
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
+public class SpaghettiSdkAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public SdkConfig spaghettiSdkConfig(ConfigurableEnvironment environment) {
+        return EnvironmentConfig.load(environment, System.getenv(), SpaghettiSdkAutoConfiguration.class.getClassLoader());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public Sdk spaghettiSdk(SdkConfig config, ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<RedissonClient> redisson, ObjectProvider<SdkCustomizer> customizers) {
+        Sdk.Builder builder = Sdk.builder().config(config);
+        meters.ifUnique(builder::meterRegistry);
+        redisson.ifUnique(client -> builder.module(new RedisModule(client)));
+        customizers.orderedStream().forEach(c -> c.customize(builder));
+        return builder.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public Caches spaghettiCaches(Sdk sdk) {
+        return sdk.cache();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public AiMetrics spaghettiAiMetrics(Sdk sdk) {
+        return sdk.aiMetrics();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public Resilience spaghettiResilience(Sdk sdk) {
+        return sdk.resilience();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public RedisModule spaghettiRedisModule(Sdk sdk) {
+        return sdk.module(RedisModule.class);
+    }
+}

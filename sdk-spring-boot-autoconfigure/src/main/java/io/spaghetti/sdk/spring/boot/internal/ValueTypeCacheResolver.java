@@ -1,0 +1,47 @@
+package io.spaghetti.sdk.spring.boot.internal;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.springframework.cache.Cache;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.interceptor.CacheOperationInvocationContext;
+import org.springframework.cache.interceptor.CachePutOperation;
+import org.springframework.cache.interceptor.CacheableOperation;
+import org.springframework.cache.interceptor.SimpleCacheResolver;
+
+/**
+ * Resolves caches as Spring does, and tells each tiered cache the value type of the method that fills it, so
+ * values read back from Redis after a restart are of that type ({@code Optional<T>} and
+ * {@code CompletableFuture<T>} hold a {@code T}, as Spring caches them).
+ */
+public final class ValueTypeCacheResolver extends SimpleCacheResolver {
+    public ValueTypeCacheResolver(CacheManager cacheManager) {
+        super(cacheManager);
+    }
+
+    @Override
+    public Collection<? extends Cache> resolveCaches(CacheOperationInvocationContext<?> context) {
+        Collection<? extends Cache> caches = super.resolveCaches(context);
+        if (context.getOperation() instanceof CacheableOperation || context.getOperation() instanceof CachePutOperation) {
+            Type type = valueType(context.getMethod().getGenericReturnType());
+            String method = context.getMethod().getDeclaringClass().getSimpleName() + "." + context.getMethod().getName();
+            for (Cache cache : caches) {
+                if (cache instanceof SpringTieredCache tiered) {
+                    tiered.bindValueType(type, method);
+                }
+            }
+        }
+        return caches;
+    }
+
+    static Type valueType(Type returnType) {
+        if (returnType instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw
+                && (raw == Optional.class || CompletionStage.class.isAssignableFrom(raw))) {
+            return p.getActualTypeArguments()[0];
+        }
+        return returnType;
+    }
+}

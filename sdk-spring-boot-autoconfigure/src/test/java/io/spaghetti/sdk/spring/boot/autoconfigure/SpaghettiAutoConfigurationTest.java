@@ -1,0 +1,182 @@
+package io.spaghetti.sdk.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spaghetti.sdk.core.Sdk;
+import io.spaghetti.sdk.core.cache.Caches;
+import io.spaghetti.sdk.core.config.SdkConfigException;
+import io.spaghetti.sdk.crypto.FieldContext;
+import io.spaghetti.sdk.crypto.FieldEncryptor;
+import io.spaghetti.sdk.flags.Flags;
+import io.spaghetti.sdk.search.DocumentStore;
+import io.spaghetti.sdk.search.SearchModule;
+import io.spaghetti.sdk.signalr.SignalRHubs;
+import io.spaghetti.sdk.spring.boot.internal.SdkConfigFailureAnalyzer;
+import io.spaghetti.sdk.spring.boot.internal.TieredCacheManager;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.Cacheable;
+import org.springframework.cache.annotation.CacheEvict;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The starter's auto-configuration, on Redis and Elasticsearch switched off (the ITs of the Boot example use them). */
+class SpaghettiAutoConfigurationTest {
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SpaghettiSdkAutoConfiguration.class,
+                    SpaghettiHealthAutoConfiguration.class, SpaghettiCacheAutoConfiguration.class,
+                    SpaghettiSearchAutoConfiguration.class, SpaghettiBackplaneAutoConfiguration.class,
+                    SpaghettiSignalRAutoConfiguration.class, SpaghettiCryptoAutoConfiguration.class,
+                    SpaghettiFlagsAutoConfiguration.class))
+            .withPropertyValues("spaghetti.redis.enabled=false", "spaghetti.search.enabled=false",
+                    "spaghetti.service.name=autoconfig-test");
+
+    @Test
+    void everyModuleOnTheClasspathHasItsBeansAndItsHealthIndicator() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasSingleBean(Sdk.class).hasSingleBean(Caches.class).hasSingleBean(SearchModule.class)
+                    .hasSingleBean(FieldEncryptor.class).hasSingleBean(Flags.class).hasSingleBean(SignalRHubs.class)
+                    .hasSingleBean(TieredCacheManager.class).hasSingleBean(dev.openfeature.sdk.Client.class);
+            assertThat(context.getBeansOfType(HealthIndicator.class)).containsKeys("spaghettiRedisHealthIndicator",
+                    "spaghettiCacheHealthIndicator", "spaghettiSearchHealthIndicator", "spaghettiBackplaneHealthIndicator",
+                    "spaghettiSignalrHealthIndicator", "spaghettiCryptoHealthIndicator", "spaghettiFlagsHealthIndicator");
+            assertThat(context.getBean("spaghettiSearchHealthIndicator", HealthIndicator.class).health().getStatus().getCode())
+                    .isEqualTo("DISABLED");
+            FieldEncryptor fields = context.getBean(FieldEncryptor.class);
+            FieldContext where = FieldContext.of("t1", "profile.email");
+            assertThat(fields.decryptString(fields.encryptString("a@example.com", where), where)).isEqualTo("a@example.com");
+            assertThat(context.getBean(Flags.class).knownFlags()).isNotEmpty();
+        });
+    }
+
+    @Test
+    void aModuleWhoseJarIsAbsentHasNoBeans() {
+        runner.withClassLoader(new FilteredClassLoader(SearchModule.class, io.spaghetti.sdk.crypto.CryptoModule.class,
+                io.spaghetti.sdk.signalr.SignalRModule.class))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(Sdk.class).doesNotHaveBean(SearchModule.class)
+                            .doesNotHaveBean(DocumentStore.class).doesNotHaveBean(FieldEncryptor.class)
+                            .doesNotHaveBean(SignalRHubs.class).hasSingleBean(Flags.class);
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnBeans {
+        static final MeterRegistry METERS = new SimpleMeterRegistry();
+
+        @Bean
+        CacheManager cacheManager() {
+            return new ConcurrentMapCacheManager();
+        }
+
+        @Bean
+        FieldEncryptor myEncryptor() {
+            return (FieldEncryptor) java.lang.reflect.Proxy.newProxyInstance(FieldEncryptor.class.getClassLoader(),
+                    new Class<?>[] {FieldEncryptor.class}, (proxy, method, args) -> {
+                        throw new UnsupportedOperationException("the service's own encryptor");
+                    });
+        }
+
+        @Bean
+        MeterRegistry meterRegistry() {
+            return METERS;
+        }
+    }
+
+    @Test
+    void theServicesOwnBeansWinAndItsMeterRegistryIsUsed() {
+        runner.withUserConfiguration(OwnBeans.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
+            assertThat(context).doesNotHaveBean(TieredCacheManager.class);
+            assertThat(context.getBeansOfType(FieldEncryptor.class)).containsOnlyKeys("myEncryptor");
+            assertThat(context.getBean(Sdk.class).meterRegistry()).isSameAs(OwnBeans.METERS);
+            assertThat(OwnBeans.METERS.find("spaghetti.sdk.module.status").gauges()).isNotEmpty();
+        });
+    }
+
+    @Test
+    void everyConfigurationProblemIsReportedAtOnceWithItsKeyAndFixAndNoSecret() {
+        runner.withPropertyValues("spaghetti.redis.adresses=127.0.0.1:6379", "spaghetti.redis.connect-timeout=fast",
+                "spaghetti.cache.defaults.l1-max-size=-1", "spaghetti.redis.password=hunter2-plain",
+                "spaghetti.serach.enabled=false").run(context -> {
+            assertThat(context).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            SdkConfigException config = findCause(failure, SdkConfigException.class);
+            assertThat(config).as("an SdkConfigException in %s", failure).isNotNull();
+            FailureAnalysis analysis = new SdkConfigFailureAnalyzer().analyze(failure);
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("5 problems")
+                    .contains("spaghetti.redis.adresses: is not a known key").contains("addresses")
+                    .contains("spaghetti.redis.connectTimeout").contains("spaghetti.cache.defaults: l1MaxSize must be at least 1")
+                    .contains("spaghetti.redis.password").contains("spaghetti.serach").contains("search")
+                    .doesNotContain("hunter2-plain");
+            assertThat(analysis.getAction()).contains("application.yaml");
+        });
+    }
+
+    interface DocumentCatalog {
+        String load(String id);
+
+        void evict(String id);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableCaching
+    static class Cached {
+        static final AtomicInteger LOADS = new AtomicInteger();
+
+        @Bean
+        DocumentCatalog catalog() {
+            return new DocumentCatalog() {
+                @Override
+                @Cacheable("catalog")
+                public String load(String id) {
+                    LOADS.incrementAndGet();
+                    return "document " + id;
+                }
+
+                @Override
+                @CacheEvict("catalog")
+                public void evict(String id) {
+                }
+            };
+        }
+    }
+
+    @Test
+    void cacheableMethodsGoThroughTheTieredCache() {
+        runner.withUserConfiguration(Cached.class).run(context -> {
+            DocumentCatalog catalog = context.getBean(DocumentCatalog.class);
+            Cached.LOADS.set(0);
+            assertThat(catalog.load("a")).isEqualTo("document a");
+            assertThat(catalog.load("a")).isEqualTo("document a");
+            assertThat(Cached.LOADS).hasValue(1);
+            assertThat(context.getBean(Caches.class).cache("catalog", String.class).getIfPresent("a"))
+                    .contains("document a");
+            catalog.evict("a");
+            catalog.load("a");
+            assertThat(Cached.LOADS).hasValue(2);
+        });
+    }
+
+    private static <T extends Throwable> T findCause(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+}
