@@ -9,7 +9,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.CachingConfigurer;
 import org.springframework.cache.interceptor.CacheResolver;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
 
 /**
  * Spring's cache abstraction on the tiered cache: {@code @Cacheable}, {@code @CachePut} and {@code @CacheEvict}
@@ -27,14 +30,19 @@ public class SpaghettiCacheAutoConfiguration {
         return new TieredCacheManager(caches);
     }
 
-    /** Teaches each tiered cache the value type of the methods that fill it; nothing when the manager is not ours. */
+    /**
+     * Teaches each tiered cache the value type of the methods that fill it. Static and lazy: Spring builds the
+     * caching advisors before ordinary beans, and this must not start the SDK that early. A service's own
+     * {@code CacheManager} gets Spring's usual resolution.
+     */
     @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     @ConditionalOnMissingBean(CachingConfigurer.class)
-    public CachingConfigurer spaghettiCachingConfigurer(CacheManager cacheManager) {
+    public static CachingConfigurer spaghettiCachingConfigurer(ObjectProvider<CacheManager> cacheManager) {
         return new CachingConfigurer() {
             @Override
             public CacheResolver cacheResolver() {
-                return cacheManager instanceof TieredCacheManager ? new ValueTypeCacheResolver(cacheManager) : null;
+                return new ValueTypeCacheResolver(cacheManager::getObject);
             }
         };
     }
