@@ -40,7 +40,8 @@ class DocumentController {
     record Rename(@NotBlank @Size(max = 300) String title) {
     }
 
-    record Notification(String document, String by, String message) {
+    /** The change a notification sends: the shape of the hub's changes, so the page shows it like an edit. */
+    record Change(String text, String by) {
     }
 
     @GetMapping
@@ -65,7 +66,7 @@ class DocumentController {
     Map<String, String> notify(@PathVariable @Pattern(regexp = Ids.ID, message = Ids.ID_RULE) String id,
             @RequestParam(defaultValue = "anonymous") @Pattern(regexp = Ids.ID, message = Ids.ID_RULE) String user,
             @RequestBody @NotBlank @Size(max = 2000) String message) {
-        hub().sendGroup(DocumentHub.group(id), "DocumentChanged", new Notification(id, user, message.strip())).join();
+        hub().sendGroup(DocumentHub.group(id), "DocumentChanged", id, new Change(message.strip(), user)).join();
         return Map.of("group", DocumentHub.group(id));
     }
 

@@ -145,7 +145,14 @@ public final class RedisModule implements SdkModule {
         } catch (RuntimeException e) {
             ok = false;
         }
-        return ok ? Health.up(details) : Health.degraded("not every Redis node answered PING").withDetails(details);
+        if (ok) {
+            return Health.up(details);
+        }
+        // One server that does not answer is Redis down (a required redis then fails readiness); in a cluster or
+        // sentinel set, the client still reaches the nodes that answer.
+        return config.mode() == RedisConfig.Mode.SINGLE
+                ? Health.down("Redis did not answer PING").withDetails(details)
+                : Health.degraded("not every Redis node answered PING").withDetails(details);
     }
 
     @Override

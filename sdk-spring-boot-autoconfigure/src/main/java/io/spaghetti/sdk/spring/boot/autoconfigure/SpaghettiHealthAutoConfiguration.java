@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Actuator health: one contributor per SDK module with the SDK's details (status, reason, required, latency,
@@ -28,8 +29,9 @@ public class SpaghettiHealthAutoConfiguration {
             "org.springframework.boot.actuate.endpoint.SecurityContext"})
     static class Readiness {
         @Bean
-        ReadinessMembership spaghettiReadinessMembership(ObjectProvider<Sdk> sdk) {
-            return new ReadinessMembership(sdk::getObject);
+        ReadinessMembership spaghettiReadinessMembership(ObjectProvider<Sdk> sdk, Environment environment) {
+            return new ReadinessMembership(sdk::getObject,
+                    environment.getProperty("management.endpoint.health.probes.enabled", Boolean.class, true));
         }
     }
 }

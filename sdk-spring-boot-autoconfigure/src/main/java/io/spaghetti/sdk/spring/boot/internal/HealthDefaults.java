@@ -8,7 +8,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * The Actuator settings the SDK's health needs, as the lowest-ranked defaults (any setting of the service wins):
- * DEGRADED is a status of its own, between DOWN and UP, answered with HTTP 200; DISABLED (a module switched off)
+ * DEGRADED is a status of its own, between DOWN and UP, answered with HTTP 200 (Actuator answers 200 for
+ * every status it has no mapping for; setting one mapping would drop its defaults, DOWN 503 among them); DISABLED (a module switched off)
  * ranks below UP so it never lowers the whole; and the liveness and readiness groups exist outside Kubernetes too.
  */
 public final class HealthDefaults implements EnvironmentPostProcessor {
@@ -18,7 +19,6 @@ public final class HealthDefaults implements EnvironmentPostProcessor {
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE, Map.of(
                 "management.endpoint.health.status.order", "down,out-of-service,degraded,up,disabled,unknown",
-                "management.endpoint.health.status.http-mapping.degraded", "200",
                 "management.endpoint.health.probes.enabled", "true")));
     }
 }

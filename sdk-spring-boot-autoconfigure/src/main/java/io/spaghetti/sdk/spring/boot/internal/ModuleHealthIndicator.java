@@ -37,12 +37,16 @@ public final class ModuleHealthIndicator implements HealthIndicator {
             return Health.unknown().withDetail("reason", "the SDK was started without this module").build();
         }
         HealthReport.ModuleHealth m = found.get();
+        // As in the SDK's own report: an optional module that is DOWN leaves the service DEGRADED, not DOWN.
         Health.Builder b = Health.status(switch (m.status()) {
             case UP -> Status.UP;
             case DEGRADED -> DEGRADED;
-            case DOWN -> Status.DOWN;
+            case DOWN -> m.required() ? Status.DOWN : DEGRADED;
             case DISABLED -> DISABLED;
         });
+        if (m.status() == io.spaghetti.sdk.core.HealthStatus.DOWN && !m.required()) {
+            b.withDetail("moduleStatus", "DOWN");
+        }
         if (m.reason() != null) {
             b.withDetail("reason", m.reason());
         }

@@ -21,23 +21,66 @@ import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
  */
 public final class ReadinessMembership implements HealthEndpointGroupsPostProcessor {
     static final String READINESS = "readiness";
+    private static final String READINESS_STATE = "readinessState";
     private final Supplier<Sdk> sdk;
+    private final boolean probes;
 
-    public ReadinessMembership(Supplier<Sdk> sdk) {
+    /** @param probes whether Actuator's probe groups are on ({@code management.endpoint.health.probes.enabled}) */
+    public ReadinessMembership(Supplier<Sdk> sdk, boolean probes) {
         this.sdk = sdk;
+        this.probes = probes;
     }
 
+    /**
+     * Wraps the readiness group, or, when Actuator's probe post-processor has not added it yet (both run last,
+     * in no fixed order), adds it as the probes would (readinessState) plus the required modules; the probe
+     * post-processor keeps a readiness group that already exists.
+     */
     @Override
     public HealthEndpointGroups postProcessHealthEndpointGroups(HealthEndpointGroups groups) {
         HealthEndpointGroup readiness = groups.get(READINESS);
-        if (readiness == null) {
+        if (readiness == null && !probes) {
             return groups;
         }
         Map<String, HealthEndpointGroup> named = new LinkedHashMap<>();
         for (String name : groups.getNames()) {
-            named.put(name, name.equals(READINESS) ? new WithRequiredModules(readiness) : groups.get(name));
+            named.put(name, groups.get(name));
         }
+        named.put(READINESS, new WithRequiredModules(readiness != null ? readiness : new ProbeLike(groups.getPrimary())));
         return HealthEndpointGroups.of(groups.getPrimary(), named);
+    }
+
+    /** Readiness as Actuator's probes define it: the readinessState contributor, the primary group's rules. */
+    private record ProbeLike(HealthEndpointGroup primary) implements HealthEndpointGroup {
+        @Override
+        public boolean isMember(String name) {
+            return READINESS_STATE.equals(name);
+        }
+
+        @Override
+        public boolean showComponents(SecurityContext securityContext) {
+            return primary.showComponents(securityContext);
+        }
+
+        @Override
+        public boolean showDetails(SecurityContext securityContext) {
+            return primary.showDetails(securityContext);
+        }
+
+        @Override
+        public StatusAggregator getStatusAggregator() {
+            return primary.getStatusAggregator();
+        }
+
+        @Override
+        public HttpCodeStatusMapper getHttpCodeStatusMapper() {
+            return primary.getHttpCodeStatusMapper();
+        }
+
+        @Override
+        public AdditionalHealthEndpointPath getAdditionalPath() {
+            return null;
+        }
     }
 
     private Set<String> requiredContributors() {

@@ -1,0 +1,402 @@
+package io.spaghetti.example.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spaghetti.sdk.core.testing.StackEnv;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Two instances of the Boot example started with {@link org.springframework.boot.SpringApplication} against
+ * the real stack (Elasticsearch, Unleash) and a Redis of this test's own, so that stopping it disturbs no
+ * other test. Instance A treats Redis as optional (the default), instance B as required.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BootServiceIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Path NODE_MODULES = Path.of("../example-service/src/test/node/node_modules").toAbsolutePath();
+
+    private static Path work;
+    private static int redisPort;
+    private static Process redis;
+    private static ConfigurableApplicationContext a;
+    private static ConfigurableApplicationContext b;
+
+    @BeforeAll
+    static void start() throws Exception {
+        work = Files.createTempDirectory("boot-it");
+        try (ServerSocket s = new ServerSocket(0)) {
+            redisPort = s.getLocalPort();
+        }
+        startRedis();
+        a = instance("a", false);
+        b = instance("b", true);
+    }
+
+    @AfterAll
+    static void stop() {
+        for (ConfigurableApplicationContext c : new ConfigurableApplicationContext[] {a, b}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        if (redis != null) {
+            redis.destroyForcibly();
+        }
+    }
+
+    private static void startRedis() throws Exception {
+        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no").redirectErrorStream(true)
+                .redirectOutput(work.resolve("redis.log").toFile()).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", redisPort)) {
+                return true;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+    }
+
+    /** Secrets reach the SDK as file references, as a Kubernetes secret volume would give them. */
+    private static String secretFile(String name, String value) throws IOException {
+        Path file = work.resolve(name);
+        Files.writeString(file, value);
+        return "file:" + file;
+    }
+
+    private static ConfigurableApplicationContext instance(String name, boolean redisRequired) throws IOException {
+        return new SpringApplicationBuilder(BootExampleApplication.class).run(
+                "--server.port=0",
+                "--spaghetti.service.instance=boot-it-" + name,
+                "--spaghetti.health.interval=500ms", "--spaghetti.health.timeout=400ms",
+                "--spaghetti.redis.addresses=127.0.0.1:" + redisPort,
+                "--spaghetti.redis.required=" + redisRequired,
+                "--spaghetti.search.hosts=" + StackEnv.require("STACK_ES_HOSTS"),
+                "--spaghetti.search.ca-file=" + StackEnv.require("STACK_ES_CA_FILE"),
+                "--spaghetti.search.username=" + StackEnv.require("STACK_ES_APP_USER"),
+                "--spaghetti.search.password=" + secretFile("es-" + name, StackEnv.require("STACK_ES_APP_PASSWORD")),
+                "--spaghetti.flags.url=" + StackEnv.require("STACK_UNLEASH_URL"),
+                "--spaghetti.flags.api-token=" + secretFile("unleash-" + name, StackEnv.require("STACK_UNLEASH_CLIENT_TOKEN")),
+                "--spaghetti.crypto.local.keystore=" + work.resolve("kek-" + name + ".p12"));
+    }
+
+    static String base(ConfigurableApplicationContext c) {
+        return "http://127.0.0.1:" + ((WebServerApplicationContext) c).getWebServer().getPort();
+    }
+
+    static HttpResponse<String> get(ConfigurableApplicationContext c, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base(c) + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Over a plain socket, for what java.net.http refuses to send (a malformed %-escape): status and body. */
+    static String[] raw(ConfigurableApplicationContext c, String method, String path) throws IOException {
+        int port = ((WebServerApplicationContext) c).getWebServer().getPort();
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int headersEnd = response.indexOf("\r\n\r\n");
+            String body = headersEnd < 0 ? "" : response.substring(headersEnd + 4);
+            if (response.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                body = body.replaceAll("(?m)^[0-9a-fA-F]+\r$", "").trim();
+            }
+            return new String[] {response.length() >= 12 ? response.substring(9, 12) : "0", body};
+        }
+    }
+
+    static HttpResponse<String> send(ConfigurableApplicationContext c, String method, String path, String type,
+            String body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base(c) + path)).timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (type != null) {
+            r.header("Content-Type", type);
+        }
+        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode health(ConfigurableApplicationContext c) throws Exception {
+        return JSON.readTree(get(c, "/actuator/health").body());
+    }
+
+    /** A sample of the instance's /actuator/prometheus: the sum of the series of this name whose labels hold every given one. */
+    static double metric(ConfigurableApplicationContext c, String name, String... labels) throws Exception {
+        double sum = 0;
+        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);
+        Matcher m = line.matcher(get(c, "/actuator/prometheus").body());
+        while (m.find()) {
+            String l = m.group(1) == null ? "" : m.group(1);
+            boolean all = true;
+            for (String label : labels) {
+                all &= l.contains(label);
+            }
+            if (all) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
+    @Test
+    @Order(1)
+    void readinessIsUpWithEveryModuleAndOnlyRequiredModulesAreInIt() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (int i = 0; i < 4; i++) {
+                // traffic that reaches L2 is what opens the cache's circuit to Redis
+                assertThat(get(a, "/documents/outage-" + UUID.randomUUID().toString().substring(0, 8)).statusCode())
+                        .as("the cache serves through the outage").isEqualTo(200);
+            }
+            JsonNode health = health(a);
+            for (String module : List.of("spaghettiRedis", "spaghettiCache", "spaghettiSearch", "spaghettiBackplane",
+                    "spaghettiSignalr", "spaghettiCrypto", "spaghettiFlags")) {
+                assertThat(health.at("/components/" + module + "/status").asText()).as(module).isEqualTo("UP");
+            }
+        });
+        HttpResponse<String> readyA = get(a, "/actuator/health/readiness");
+        HttpResponse<String> readyB = get(b, "/actuator/health/readiness");
+        assertThat(readyA.statusCode()).isEqualTo(200);
+        assertThat(readyB.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(readyA.body()).path("components").has("spaghettiRedis")).isFalse();
+        assertThat(JSON.readTree(readyB.body()).path("components").has("spaghettiRedis")).isTrue();
+        assertThat(health(a).at("/components/spaghettiSearch/details/cluster").asText()).isNotEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void aCacheableMethodLoadsOnceAndAnEvictionOnOneInstanceClearsTheOthersL1() throws Exception {
+        String id = "doc-" + UUID.randomUUID().toString().substring(0, 8);
+        double loadsA = metric(a, "example_documents_loads_total");
+        double loadsB = metric(b, "example_documents_loads_total");
+        assertThat(get(a, "/documents/" + id).body()).contains("Document " + id);
+        assertThat(get(a, "/documents/" + id).statusCode()).isEqualTo(200);
+        assertThat(get(b, "/documents/" + id).body()).contains("Document " + id);
+        assertThat(metric(a, "example_documents_loads_total")).isEqualTo(loadsA + 1);
+        assertThat(metric(b, "example_documents_loads_total")).as("B read A's value from L2").isEqualTo(loadsB);
+
+        double received = metric(a, "cache_invalidations_total", "cache=\"documents\"", "direction=\"received\"");
+        assertThat(send(b, "DELETE", "/documents/" + id + "/cache", null, null).statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                metric(a, "cache_invalidations_total", "cache=\"documents\"", "direction=\"received\"") > received);
+        get(a, "/documents/" + id);
+        assertThat(metric(a, "example_documents_loads_total")).as("A's L1 was cleared by B's @CacheEvict")
+                .isEqualTo(loadsA + 2);
+
+        HttpResponse<String> renamed = send(b, "PUT", "/documents/" + id, "application/json", "{\"title\":\"Renamed\"}");
+        assertThat(renamed.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> get(a, "/documents/" + id).body().contains("Renamed"));
+    }
+
+    @Test
+    @Order(3)
+    void aSignalRClientOfOneInstanceHearsANotificationPostedToTheOther() throws Exception {
+        String id = "hub-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(NODE_MODULES.resolve("@microsoft/signalr")).as("npm ci in examples/example-service/src/test/node").exists();
+        ProcessBuilder pb = new ProcessBuilder("node", Path.of("src/test/node/hub-listener.js").toAbsolutePath().toString(),
+                base(a), id).redirectErrorStream(true);
+        pb.environment().put("NODE_PATH", NODE_MODULES.toString());
+        Process node = pb.start();
+        LinkedBlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = node.inputReader(StandardCharsets.UTF_8)) {
+                r.lines().forEach(l -> {
+                    try {
+                        events.add(JSON.readTree(l));
+                    } catch (IOException notJson) {
+                        events.add(JSON.createObjectNode().put("event", "output").put("data", l));
+                    }
+                });
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            JsonNode joined = events.poll(20, TimeUnit.SECONDS);
+            assertThat(joined).as("the client joined").isNotNull();
+            assertThat(joined.path("event").asText()).as(joined.toString()).isEqualTo("joined");
+            assertThat(joined.at("/data/transport").asText()).isEqualTo("WebSocketTransport");
+            assertThat(send(b, "POST", "/documents/" + id + "/notify?user=u1", "text/plain", "hello from B").statusCode())
+                    .isEqualTo(202);
+            JsonNode changed = events.poll(10, TimeUnit.SECONDS);
+            assertThat(changed).as("the notification reached A's client").isNotNull();
+            assertThat(changed.path("event").asText()).as(changed.toString()).isEqualTo("changed");
+            assertThat(changed.at("/data/change/text").asText()).as(changed.toString()).isEqualTo("hello from B");
+        } finally {
+            node.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(10)
+    void redisDownDegradesTheCacheAndTakesOutOnlyTheInstanceThatRequiresIt() throws Exception {
+        redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (int i = 0; i < 4; i++) {
+                // traffic that reaches L2 is what opens the cache's circuit to Redis
+                assertThat(get(a, "/documents/outage-" + UUID.randomUUID().toString().substring(0, 8)).statusCode())
+                        .as("the cache serves through the outage").isEqualTo(200);
+            }
+            JsonNode health = health(a);
+            assertThat(health.at("/components/spaghettiCache/status").asText()).isEqualTo("DEGRADED");
+            assertThat(get(a, "/actuator/health").statusCode()).isEqualTo(200);
+            assertThat(get(a, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+            HttpResponse<String> readyB = get(b, "/actuator/health/readiness");
+            assertThat(readyB.statusCode()).as(readyB.body()).isEqualTo(503);
+        });
+        assertThat(get(b, "/actuator/health/liveness").statusCode()).as("liveness never depends on Redis").isEqualTo(200);
+
+        startRedis();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(health(a).at("/components/spaghettiCache/status").asText()).isEqualTo("UP");
+            assertThat(get(b, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+        });
+    }
+
+    /** Every bad request answers 4xx with problem details naming the problem; nothing of it is stored. */
+    @Test
+    @Order(4)
+    void badInputIsAnswered4xxWithAMessageAndStoresNothing() throws Exception {
+        String big = "{\"name\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}";
+        List<BadInput> cases = new ArrayList<>(List.of(
+                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", "{\"name\":\"A\",\"email\":", 400),
+                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", "", 400),
+                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", "[]", 400),
+                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", "{\"name\":\"A\"}", 400),
+                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", "{\"name\":1,\"email\":[\"x\"],\"phone\":true}", 400),
+                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json",
+                        "{\"name\":\"A\",\"email\":\"not-an-email\",\"phone\":\"+1 555 0100\"}", 400),
+                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json",
+                        "{\"name\":\"A\",\"email\":\"a@example.com\",\"phone\":\"+1 555 0100\",\"admin\":true}", 400),
+                new BadInput("PUT", "/profiles/p1?tenant=t1", "text/plain", "name=A", 415),
+                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", big, 413),
+                new BadInput("PUT", "/profiles/p1?tenant=", "application/json", "{}", 400),
+                new BadInput("PUT", "/profiles/p1?tenant=t1&tenant=t2", "application/json",
+                        "{\"name\":\"A\",\"email\":\"a@example.com\",\"phone\":\"+1 555 0100\"}", 400),
+                new BadInput("PUT", "/profiles/p1?tenant=T%C3%9C", "application/json",
+                        "{\"name\":\"A\",\"email\":\"a@example.com\",\"phone\":\"+1 555 0100\"}", 400),
+                new BadInput("PUT", "/profiles/p%20x?tenant=t1", "application/json",
+                        "{\"name\":\"A\",\"email\":\"a@example.com\",\"phone\":\"+1 555 0100\"}", 400),
+                new BadInput("DELETE", "/profiles/p1?tenant=t1", null, null, 405),
+                new BadInput("POST", "/profiles/p1?tenant=t1", "application/json", "{}", 405),
+                new BadInput("GET", "/profiles/p1", null, null, 400),
+                new BadInput("GET", "/profiles/p1/extra?tenant=t1", null, null, 404),
+                new BadInput("GET", "/documents/bad%zz", null, null, 400),
+                new BadInput("GET", "/documents/%2e%2e%2fetc", null, null, 400),
+                new BadInput("GET", "/documents/" + "x".repeat(65), null, null, 400),
+                new BadInput("PUT", "/documents/d1", "application/json", "{\"title\":\"\"}", 400),
+                new BadInput("POST", "/documents/d1", "application/json", "{}", 405),
+                new BadInput("POST", "/documents/d1/notify", "text/plain", "", 400),
+                new BadInput("POST", "/search/documents?tenant=t-bad-input", "application/json", "{\"id\":\"s1\"}", 400),
+                new BadInput("POST", "/search/documents?tenant=t-bad-input", "application/json",
+                        "{\"id\":\"s1\",\"title\":\"T\",\"tags\":\"not-a-list\"}", 400),
+                new BadInput("POST", "/search/documents?tenant=t-bad-input", "application/json",
+                        "{\"id\":\"s1\",\"title\":\"T\",\"tags\":[\"Bad Tag\"]}", 400),
+                new BadInput("POST", "/search/documents", "application/json", "{\"id\":\"s1\",\"title\":\"T\"}", 400),
+                new BadInput("GET", "/search?tenant=", null, null, 400),
+                new BadInput("GET", "/search?tenant=t1&tenant=t2&q=x", null, null, 400),
+                new BadInput("GET", "/search?tenant=t1&q=" + "q".repeat(201), null, null, 400),
+                new BadInput("GET", "/flags?user=%00", null, null, 400),
+                new BadInput("GET", "/flags?groups=a,,b", null, null, 400),
+                new BadInput("POST", "/ai/summarize", "text/plain", "   ", 400),
+                new BadInput("POST", "/ai/summarize", "application/json", "{}", 415)));
+        List<String> failures = new ArrayList<>();
+        for (BadInput c : cases) {
+            int status;
+            String body;
+            if (c.path().contains("%zz")) {
+                String[] r = raw(a, c.method(), c.path());
+                status = Integer.parseInt(r[0]);
+                body = r[1];
+            } else {
+                HttpResponse<String> r = send(a, c.method(), c.path(), c.type(), c.body());
+                status = r.statusCode();
+                body = r.body();
+            }
+            String detail = "";
+            try {
+                JsonNode problem = JSON.readTree(body);
+                detail = problem.path("detail").asText(problem.path("message").asText(""));
+            } catch (IOException notJson) {
+                failures.add(c.describe() + " answered a non-JSON body: " + body.substring(0, Math.min(80, body.length())));
+            }
+            if (status != c.status() || detail.isBlank()) {
+                failures.add(c.describe() + " -> " + status + " " + body.substring(0, Math.min(200, body.length())));
+            }
+        }
+        assertThat(failures).as("bad input answered otherwise").isEmpty();
+        assertThat(get(a, "/profiles/p1?tenant=t1").statusCode()).as("no bad profile was stored").isEqualTo(404);
+        assertThat(JSON.readTree(get(a, "/search?tenant=t-bad-input").body()).path("total").asLong())
+                .as("no bad document was indexed").isZero();
+    }
+
+    /** Clients that send half a body and stall hold no thread the service needs: health answers meanwhile. */
+    @Test
+    @Order(5)
+    void clientsThatStallMidBodyDoNotStallTheService() throws Exception {
+        int port = ((WebServerApplicationContext) a).getWebServer().getPort();
+        List<java.net.Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                s.getOutputStream().write(("PUT /profiles/slow" + i + "?tenant=t1 HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"name\":").getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().flush();
+                stalled.add(s);
+            }
+            long t0 = System.nanoTime();
+            assertThat(get(a, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+            for (java.net.Socket s : stalled) {
+                s.setSoTimeout(20_000);
+                // The server gives up on the body (server.tomcat.connection-timeout) and ends the exchange.
+                byte[] answer = s.getInputStream().readNBytes(12);
+                assertThat(answer.length == 0 || new String(answer, StandardCharsets.US_ASCII).matches("HTTP/1\\.1 4\\d\\d"))
+                        .as("a 4xx or a closed connection, got '%s'", new String(answer, StandardCharsets.US_ASCII)).isTrue();
+            }
+        } finally {
+            for (java.net.Socket s : stalled) {
+                s.close();
+            }
+        }
+        assertThat(get(a, "/profiles/slow0?tenant=t1").statusCode()).isEqualTo(404);
+    }
+
+    record BadInput(String method, String path, String type, String body, int status) {
+        String describe() {
+            return method + " " + (path.length() > 80 ? path.substring(0, 80) + "..." : path)
+                    + (body == null ? "" : " [" + (body.length() > 60 ? body.length() + " bytes" : body) + "]");
+        }
+    }
+}
