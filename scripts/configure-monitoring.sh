@@ -2,7 +2,7 @@
 # Configures monitoring: scripts/configure-monitoring.sh ENVIRONMENT [stop]
 #   local      checks the bundled rules and Alertmanager config with promtool/amtool, then runs Prometheus
 #              (127.0.0.1:19090) and Alertmanager (127.0.0.1:19093) from Debian against the demo service
-#              (scripts/demo.sh, PORT or 8080); "stop" stops them
+#              (scripts/demo.sh, PORT or 8080, METRICS_PATH /actuator/prometheus); "stop" stops them
 #   otherwise  the rules, scrape config, Alertmanager config and dashboards as ConfigMaps, then
 #              k8s/monitoring.yaml, into the kubectl context spaghetti-ENVIRONMENT
 set -euo pipefail
@@ -20,7 +20,9 @@ if [ "$env_name" = local ]; then
   "$ROOT/scripts/assets.sh" export "$dir/assets" >/dev/null
   prom="$dir/assets/monitoring/prometheus"
   mkdir -p "$prom/targets"
-  printf '[{"targets":["127.0.0.1:%s"],"labels":{"service":"example-service"}}]\n' "${PORT:-8080}" > "$prom/targets/local.json"
+  # The Boot example (scripts/demo.sh) serves /actuator/prometheus; METRICS_PATH=/metrics for the plain one.
+  printf '[{"targets":["127.0.0.1:%s"],"labels":{"service":"%s","__metrics_path__":"%s"}}]\n' "${PORT:-8080}" \
+    "${SERVICE:-spring-boot-service}" "${METRICS_PATH:-/actuator/prometheus}" > "$prom/targets/local.json"
   sed -i 's/alertmanager:9093/127.0.0.1:19093/' "$prom/prometheus.yml"
   (cd "$prom" && promtool check config prometheus.yml && for t in *.test.yml; do promtool test rules "$t"; done)
   amtool check-config "$dir/assets/monitoring/alertmanager/alertmanager.yml"

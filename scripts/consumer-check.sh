@@ -1,18 +1,49 @@
 #!/usr/bin/env bash
 # Builds and runs a fresh consumer of the SDK exactly as the README's quick start writes it, against the
 # artifacts in the local Maven repository (run after ./mvnw install), twice: with sdk-bom alone, and in a
-# Spring Boot 4 service whose BOM is imported first. Fails when a build does not resolve, when Netty resolves
-# to more than one version, or when the consumer cannot bootstrap the SDK.
+# Spring Boot 4 service whose BOM is imported first. Then the README's Spring Boot quick start (the starter) on
+# the oldest and the newest Boot the README claims (BOOT_VERSIONS), started for real: its Actuator must show
+# the SDK's modules. Fails when a build does not resolve, when Netty resolves to more than one version, or
+# when the consumer cannot bootstrap the SDK.
 #   scripts/consumer-check.sh          prints "consumer-check: N passed, N failed"
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BOOT_VERSION="${BOOT_VERSION:-4.0.7}"
+BOOT_VERSIONS="${BOOT_VERSIONS:-4.0.7 4.1.2}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # The README's quick start: the <dependencyManagement>/<dependencies> block and the Java snippet.
 readme_xml() { awk '/^## Quick start/{q=1} q&&/^```xml/{x=1;next} x&&/^```/{exit} x' "$ROOT/README.md"; }
 readme_java() { awk '/^## Quick start/{q=1} q&&/^```java/{x=1;next} x&&/^```/{exit} x' "$ROOT/README.md"; }
+boot_xml() { awk '/^## Spring Boot quick start/{q=1} q&&/^```xml/{x=1;next} x&&/^```/{exit} x' "$ROOT/README.md"; }
+boot_java() { awk '/^## Spring Boot quick start/{q=1} q&&/^```java/{x=1;next} x&&/^```/{exit} x' "$ROOT/README.md"; }
+
+make_boot_consumer() { # DIR BOOT_VERSION
+  local dir=$1 version=$2
+  mkdir -p "$dir/src/main/java/consumer"
+  cat > "$dir/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>consumer</groupId><artifactId>boot-consumer</artifactId><version>1</version>
+  <properties><maven.compiler.release>17</maven.compiler.release><project.build.sourceEncoding>UTF-8</project.build.sourceEncoding></properties>
+$(boot_xml | sed "s#<version>4\.0\.7</version>#<version>$version</version>#")
+</project>
+POM
+  cat > "$dir/src/main/java/consumer/Application.java" <<JAVA
+package consumer;
+
+import io.spaghetti.sdk.crypto.FieldContext;
+import io.spaghetti.sdk.crypto.FieldEncryptor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.cache.annotation.Cacheable;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.stereotype.Service;
+
+$(boot_java)
+JAVA
+}
 
 make_consumer() { # DIR BOOT(0|1)
   local dir=$1 boot=$2 xml
@@ -86,7 +117,42 @@ check() { # NAME BOOT
   passed=$((passed + 1))
 }
 
+check_boot() { # BOOT_VERSION
+  local name="starter-on-boot-$1" dir="$work/starter-$1" port out pid
+  make_boot_consumer "$dir" "$1"
+  if ! (cd "$dir" && "$ROOT/mvnw" -B -q package dependency:list -DoutputFile=deps.txt -Dmdep.outputScope=false \
+        dependency:build-classpath -Dmdep.outputFile=cp.txt > build.log 2>&1); then
+    echo "[consumer-check] $name: the build failed:"; grep -E "ERROR" "$dir/build.log" | head -8
+    failed=$((failed + 1)); return
+  fi
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  (cd "$dir" && STACK_REDIS_PASSWORD="$STACK_REDIS_PASSWORD" exec java -cp "target/classes:$(cat cp.txt)" consumer.Application \
+      --server.port="$port" --spaghetti.redis.addresses="$STACK_REDIS_ADDRESS" \
+      --spaghetti.redis.password=env:STACK_REDIS_PASSWORD \
+      --spaghetti.crypto.local.keystore="$dir/kek.p12" --management.endpoint.health.show-components=always \
+      > "$dir/run.log" 2>&1) &
+  pid=$!
+  out=""
+  for _ in $(seq 1 90); do
+    out="$(curl -s "http://127.0.0.1:$port/actuator/health" || true)"
+    case "$out" in *spaghettiCrypto*) break ;; esac
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 1
+  done
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  for module in spaghettiRedis spaghettiCache spaghettiCrypto; do
+    case "$out" in
+      *"\"$module\":{\"status\":\"UP\"}"*) ;;
+      *) echo "[consumer-check] $name: Actuator did not show $module UP (got '$out'):"; tail -15 "$dir/run.log"
+         failed=$((failed + 1)); return ;;
+    esac
+  done
+  echo "[consumer-check] $name: builds, starts, Actuator shows the SDK's modules"
+  passed=$((passed + 1))
+}
+
 check sdk-bom 0
 check spring-boot-$BOOT_VERSION 1
+for v in $BOOT_VERSIONS; do check_boot "$v"; done
 echo "consumer-check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
-# Runs the example service: scripts/demo.sh [--embedded]
-#   default     starts the Redis, Unleash and Elasticsearch it needs from the local stack and connects to them
+# Runs the example service: scripts/demo.sh [--embedded] [--plain]
+#   default     the Spring Boot example (examples/spring-boot-service); starts the Redis, Unleash and
+#               Elasticsearch it needs from the local stack and connects to them
 #   --embedded  no external service at all: modules that need one report DISABLED
+#   --plain     the plain-Java example (examples/example-service) instead
 # PORT (default 8080) chooses the HTTP port.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
 embedded=0
-case "${1:-}" in
-  --embedded) embedded=1 ;;
-  "") ;;
-  *) echo "usage: $0 [--embedded]" >&2; exit 2 ;;
-esac
+plain=0
+for arg in "$@"; do
+  case "$arg" in
+    --embedded) embedded=1 ;;
+    --plain) plain=1 ;;
+    *) echo "usage: $0 [--embedded] [--plain]" >&2; exit 2 ;;
+  esac
+done
 
-echo "[demo] building the example service"
-./mvnw -B -q -DskipTests install -pl examples/example-service -am
-jar="$(ls examples/example-service/target/example-service-*-all.jar | head -1)"
+if [ "$plain" = 1 ]; then
+  echo "[demo] building the plain-Java example service"
+  ./mvnw -B -q -DskipTests install -pl examples/example-service -am
+  jar="$(ls examples/example-service/target/example-service-*-all.jar | head -1)"
+else
+  echo "[demo] building the Spring Boot example service"
+  ./mvnw -B -q -DskipTests install -pl examples/spring-boot-service -am
+  jar="$(ls examples/spring-boot-service/target/spring-boot-service-*-exec.jar | head -1)"
+fi
 # The collaboration page's browser client (the npm @microsoft/signalr bundle), from the committed lock file.
 node_dir=examples/example-service/src/test/node
 [ -f "$node_dir/node_modules/@microsoft/signalr/dist/browser/signalr.min.js" ] \
@@ -45,8 +56,14 @@ mkdir -p .stack/crypto
 export SPAGHETTI_CRYPTO_LOCAL_KEYSTORE="${SPAGHETTI_CRYPTO_LOCAL_KEYSTORE:-$ROOT/.stack/crypto/local-kek.p12}"
 
 port="${PORT:-8080}"
-echo "[demo] open http://127.0.0.1:$port/health, /metrics, /documents/d1, /flags?user=u1&groups=beta_users, /search?tenant=t1&q=guide and /profiles/p1?tenant=t1 (Ctrl-C stops)"
+if [ "$plain" = 1 ]; then
+  echo "[demo] open http://127.0.0.1:$port/health, /metrics, /documents/d1, /flags?user=u1&groups=beta_users, /search?tenant=t1&q=guide and /profiles/p1?tenant=t1 (Ctrl-C stops)"
+  echo "[demo] collaboration: open http://127.0.0.1:${SPAGHETTI_SIGNALR_PORT:-8090}/collab?document=welcome;" \
+    "a second instance: PORT=8081 SPAGHETTI_SIGNALR_PORT=8091 scripts/demo.sh --plain"
+else
+  echo "[demo] open http://127.0.0.1:$port/actuator/health, /actuator/health/readiness, /actuator/prometheus, /documents/d1," \
+    "/flags?user=u1&groups=beta_users, /search?tenant=t1&q=guide and /profiles/p1?tenant=t1 (Ctrl-C stops)"
+  echo "[demo] collaboration: open http://127.0.0.1:$port/collab?document=welcome; a second instance: PORT=8081 scripts/demo.sh"
+fi
 [ "$embedded" = 1 ] || echo "[demo] stop the stack afterwards with: scripts/stack.sh down"
-echo "[demo] collaboration: open http://127.0.0.1:${SPAGHETTI_SIGNALR_PORT:-8090}/collab?document=welcome;" \
-  "a second instance: PORT=8081 SPAGHETTI_SIGNALR_PORT=8091 scripts/demo.sh"
 PORT="$port" exec java -jar "$jar"
