@@ -1,57 +1,64 @@
 package io.spaghetti.example;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spaghetti.sdk.backplane.BackplaneModule;
 import io.spaghetti.sdk.core.HealthReport;
-import io.spaghetti.sdk.crypto.CryptoException;
-import io.spaghetti.sdk.crypto.CryptoModule;
-import io.spaghetti.sdk.signalr.Authenticator;
-import io.spaghetti.sdk.signalr.HubUser;
-import io.spaghetti.sdk.signalr.SignalRModule;
-import io.spaghetti.sdk.signalr.SignalRServer;
-import java.util.Optional;
 import io.spaghetti.sdk.core.HealthStatus;
 import io.spaghetti.sdk.core.Sdk;
 import io.spaghetti.sdk.core.cache.TieredCache;
+import io.spaghetti.sdk.crypto.CryptoException;
+import io.spaghetti.sdk.crypto.CryptoModule;
 import io.spaghetti.sdk.flags.FlagContext;
 import io.spaghetti.sdk.flags.FlagEvaluation;
 import io.spaghetti.sdk.flags.Flags;
 import io.spaghetti.sdk.flags.FlagsModule;
 import io.spaghetti.sdk.search.DocumentStore;
+import io.spaghetti.sdk.search.SearchAccessException;
 import io.spaghetti.sdk.search.SearchDocument;
 import io.spaghetti.sdk.search.SearchModule;
 import io.spaghetti.sdk.search.SearchPage;
 import io.spaghetti.sdk.search.SearchQuery;
-import java.time.Instant;
-import java.util.List;
-import java.net.URLDecoder;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.TreeSet;
+import io.spaghetti.sdk.signalr.Authenticator;
+import io.spaghetti.sdk.signalr.HubUser;
+import io.spaghetti.sdk.signalr.SignalRModule;
+import io.spaghetti.sdk.signalr.SignalRServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP service built on the SDK: copy it to start a new service.
- * {@code GET /health} is the SDK health report, {@code GET /metrics} the Prometheus text,
- * {@code GET /documents/{id}} reads a document through the tiered cache,
+ * A small HTTP service on the SDK without Spring (Javalin on Jetty): copy it to start a new one, or copy
+ * examples/spring-boot-service for a Boot service. {@code GET /health} is the SDK health report, {@code GET /metrics}
+ * the Prometheus text, {@code GET /documents/{id}} reads a document through the tiered cache,
  * {@code POST /documents/{id}/notify} tells the document's collaborators on every server,
  * {@code GET /documents/{id}/events?user=u} streams them (server-sent events), {@code GET /documents/{id}/presence} lists them,
  * {@code POST /profiles/{id}?tenant=t} stores a profile with its email and phone encrypted, {@code GET} returns it decrypted,
  * {@code GET /flags?user=u&groups=g1,g2} shows each platform flag's evaluation details,
  * {@code POST /search/documents?tenant=t} indexes a document and {@code GET /search?tenant=t&q=...} searches a tenant.
+ * Every refusal is a JSON problem with a 4xx status and the reason; no body over 64 KiB is read.
  */
 public final class ExampleService implements AutoCloseable {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final Logger log = LoggerFactory.getLogger(ExampleService.class);
+    static final long MAX_BODY_BYTES = 64 * 1024;
+    /** How long a client may pause mid-request before the server gives up on it (and its thread is free again). */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
+
     private final Sdk sdk;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Javalin app;
     private final TieredCache<Document> documents;
     private final Collaboration collaboration;
     private final SignalRServer hubServer;
@@ -60,25 +67,88 @@ public final class ExampleService implements AutoCloseable {
     public record Document(String id, String title) {
     }
 
+    /** The JSON a client posts: the document without its tenant, which comes from the request. */
+    record NewDocument(String id, String title, String body, List<String> tags) {
+    }
+
     public ExampleService(Sdk sdk, int port) throws IOException {
         this.sdk = sdk;
-        this.server = HttpServer.create(new InetSocketAddress(port), 0);
-        this.executor = Executors.newFixedThreadPool(4);
         this.documents = sdk.cache().cache("documents", Document.class);
         this.collaboration = new Collaboration(sdk.module(BackplaneModule.class));
         Profiles profiles = new Profiles(sdk.module(CryptoModule.class));
         sdk.aiMetrics().queueLength(() -> 0);
-        server.setExecutor(executor);
-        server.createContext("/health", this::health);
-        server.createContext("/metrics", this::metrics);
-        server.createContext("/documents/", this::document);
-        server.createContext("/flags", this::flags);
-        server.createContext("/profiles/", profiles::handle);
-        server.createContext("/search/documents", this::indexDocument);
-        server.createContext("/search", this::search);
-        server.createContext("/ai/summarize", this::summarize);
-        server.start();
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(Requests.JSON, false));
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.http.prefer405over404 = true;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors()));
+            config.routes.get("/health", this::health);
+            config.routes.get("/metrics", this::metrics);
+            config.routes.get("/documents/{id}", this::readDocument);
+            config.routes.post("/documents/{id}/notify", collaboration::notify);
+            config.routes.before("/documents/{id}/events", collaboration::checkEvents);
+            config.routes.sse("/documents/{id}/events", collaboration::events);
+            config.routes.get("/documents/{id}/presence", collaboration::presence);
+            config.routes.get("/flags", this::flags);
+            config.routes.post("/profiles/{id}", profiles::store);
+            config.routes.put("/profiles/{id}", profiles::store);
+            config.routes.get("/profiles/{id}", profiles::read);
+            config.routes.post("/search/documents", this::indexDocument);
+            config.routes.get("/search", this::search);
+            config.routes.post("/ai/summarize", this::summarize);
+            config.routes.exception(Requests.Problem.class, (e, ctx) -> problem(ctx, e.status.getCode(), e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), explain(e)));
+            config.routes.exception(SearchAccessException.class, (e, ctx) -> {
+                log.warn("search request failed: {}", e.getMessage());
+                problem(ctx, 503, "search did not answer: " + e.getMessage());
+            });
+            config.routes.exception(CryptoException.class, (e, ctx) -> {
+                log.warn("crypto request failed: {}", e.getMessage());
+                problem(ctx, 503, "field encryption is not available: " + e.getMessage());
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                problem(ctx, 500, "the service failed on this request; it is logged");
+            });
+            config.routes.error(404, "*", ctx -> {
+                if (!ctx.result().isEmpty() || ctx.contentType() != null && ctx.contentType().contains("json")) {
+                    return;
+                }
+                problem(ctx, 404, "no route " + ctx.method() + " " + ctx.path()
+                        + ": see the routes in the README's module table");
+            });
+            config.routes.error(405, "*", ctx -> problem(ctx, 405, ctx.method() + " is not allowed on " + ctx.path()));
+        });
+        app.start("0.0.0.0", port);
+        for (var connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector c) {
+                c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+            }
+        }
         this.hubServer = startHubs(sdk);
+    }
+
+    /** A module's API, or a 503 naming the module and why (its accessors throw IllegalStateException while it is down). */
+    static <T> T require(String module, Supplier<T> api) {
+        try {
+            return api.get();
+        } catch (IllegalStateException e) {
+            throw new Requests.Problem(HttpStatus.SERVICE_UNAVAILABLE, "the " + module + " module is not available: "
+                    + e.getMessage());
+        }
+    }
+
+    private static String explain(HttpResponseException e) {
+        return e.getStatus() == 413 ? "the request body is larger than " + MAX_BODY_BYTES + " bytes" : e.getMessage();
+    }
+
+    static void problem(Context ctx, int status, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("title", HttpStatus.forStatus(status).getMessage());
+        body.put("detail", detail);
+        ctx.status(status).contentType("application/problem+json").result(Requests.JSON.valueToTree(body).toString());
     }
 
     /**
@@ -121,156 +191,127 @@ public final class ExampleService implements AutoCloseable {
         Sdk sdk = Sdk.bootstrap();
         ExampleService service = new ExampleService(sdk, port);
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "example-shutdown"));
-        System.out.printf("example-service listening on http://127.0.0.1:%d (/health, /metrics, /documents/{id}, /documents/{id}/events, /profiles/{id}?tenant=t, /flags?user=u&groups=beta_users, /search?tenant=t&q=words)%n", service.port());
-        System.out.printf("collaboration hub %s%s, page %s/collab?document=welcome%n", service.hubServerUri(), DocumentHub.PATH,
+        log.info("example-service listening on http://127.0.0.1:{} (/health, /metrics, /documents/{{id}}, /documents/{{id}}/events, "
+                + "/profiles/{{id}}?tenant=t, /flags?user=u&groups=beta_users, /search?tenant=t&q=words)", service.port());
+        log.info("collaboration hub {}{}, page {}/collab?document=welcome", service.hubServerUri(), DocumentHub.PATH,
                 service.hubServerUri());
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return app.port();
     }
 
-    private void health(HttpExchange exchange) throws IOException {
+    private void health(Context ctx) {
         HealthReport report = sdk.health();
-        int status = report.status() == HealthStatus.DOWN ? 503 : 200;
-        respond(exchange, status, "application/json", report.toJson());
+        ctx.status(report.status() == HealthStatus.DOWN ? 503 : 200).contentType("application/json").result(report.toJson());
     }
 
-    private void document(HttpExchange exchange) throws IOException {
-        String[] path = exchange.getRequestURI().getPath().substring("/documents/".length()).split("/", 2);
-        String id = path[0];
-        if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
-            respond(exchange, 400, "text/plain", "document ids are 1 to 64 letters, digits, '-' or '_'\n");
-            return;
+    private void readDocument(Context ctx) {
+        String id = Requests.id(ctx, "document");
+        ctx.json(documents.get(id, ExampleService::loadFromDatabase));
+    }
+
+    private void flags(Context ctx) {
+        String user = Requests.single(ctx, "user", false);
+        if (user != null && !user.matches(Requests.ID)) {
+            throw Requests.Problem.badRequest("user ids are 1 to 64 letters, digits, '-' or '_'");
         }
-        String action = path.length > 1 ? path[1] : "";
-        switch (action) {
-            case "" -> readDocument(exchange, id);
-            case "notify" -> collaboration.notify(exchange, id);
-            case "events" -> collaboration.events(exchange, id);
-            case "presence" -> collaboration.presence(exchange, id);
-            default -> respond(exchange, 404, "text/plain",
-                    "GET /documents/{id}, POST /documents/{id}/notify, GET /documents/{id}/events or /presence\n");
+        String groups = Requests.single(ctx, "groups", false);
+        if (groups != null && !groups.matches("([A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,19})?")) {
+            throw Requests.Problem.badRequest("groups must be up to 20 group names separated by commas");
         }
-    }
-
-    private void readDocument(HttpExchange exchange, String id) throws IOException {
-        Document doc = documents.get(id, ExampleService::loadFromDatabase);
-        respond(exchange, 200, "application/json", JSON.writeValueAsString(doc));
-    }
-
-    private void flags(HttpExchange exchange) throws IOException {
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        FlagContext.Builder ctx = FlagContext.builder().userId(query.get("user"));
-        for (String g : query.getOrDefault("groups", "").split(",")) {
-            if (!g.isBlank()) {
-                ctx.group(g.trim());
+        FlagContext.Builder context = FlagContext.builder().userId(user);
+        if (groups != null && !groups.isEmpty()) {
+            for (String g : groups.split(",")) {
+                context.group(g);
             }
         }
-        Flags flags = sdk.module(FlagsModule.class).flags();
-        FlagContext context = ctx.build();
+        Flags flags = require("flags", () -> sdk.module(FlagsModule.class).flags());
+        FlagContext built = context.build();
         Map<String, FlagEvaluation> out = new LinkedHashMap<>();
         for (String flag : new TreeSet<>(flags.knownFlags())) {
-            out.put(flag, flags.evaluate(flag, context));
+            out.put(flag, flags.evaluate(flag, built));
         }
-        respond(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        ctx.json(out);
     }
 
-    /** The JSON a client posts: the document without its tenant, which comes from the request. */
-    record NewDocument(String id, String title, String body, List<String> tags) {
-    }
-
-    private void indexDocument(HttpExchange exchange) throws IOException {
-        String tenant = query(exchange.getRequestURI().getRawQuery()).get("tenant");
-        if (!"POST".equals(exchange.getRequestMethod()) || tenant == null) {
-            respond(exchange, 400, "text/plain", "POST a JSON document to /search/documents?tenant=TENANT\n");
-            return;
+    private void indexDocument(Context ctx) {
+        String tenant = Requests.tenant(ctx);
+        NewDocument in = Requests.body(ctx, NewDocument.class);
+        if (in.id() == null || !in.id().matches(Requests.ID)) {
+            throw Requests.Problem.badRequest("id is required: 1 to 64 letters, digits, '-' or '_'");
         }
-        NewDocument in = JSON.readValue(exchange.getRequestBody(), NewDocument.class);
+        String title = Requests.required("title", in.title(), 300);
+        String body = Requests.optional("body", in.body(), 20_000);
+        List<String> tags = in.tags() == null ? List.of() : in.tags();
+        if (tags.size() > 20 || tags.stream().anyMatch(t -> t == null || !t.matches("[a-z0-9-]{1,32}"))) {
+            throw Requests.Problem.badRequest("tags are up to 20 names of 1 to 32 lower-case letters, digits or '-'");
+        }
         Instant now = Instant.now();
-        documentStore().index(new SearchDocument(in.id(), tenant, in.title(), in.body(), null, in.tags(), null,
+        documentStore().index(new SearchDocument(in.id(), tenant, title, body == null ? "" : body, null, tags, null,
                 "published", now, now), true);
-        respond(exchange, 201, "application/json", JSON.writeValueAsString(Map.of("id", in.id(), "tenant", tenant)));
+        ctx.status(HttpStatus.CREATED).json(Map.of("id", in.id(), "tenant", tenant));
     }
 
-    private void search(HttpExchange exchange) throws IOException {
-        Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
-        if (q.get("tenant") == null) {
-            respond(exchange, 400, "text/plain", "GET /search?tenant=TENANT&q=WORDS\n");
-            return;
-        }
-        SearchPage page = documentStore().search(q.get("tenant"), SearchQuery.text(q.get("q")).withAggregations());
+    private void search(Context ctx) {
+        String tenant = Requests.tenant(ctx);
+        String q = Requests.single(ctx, "q", false);
+        Requests.optional("q", q, 200);
+        SearchPage page = documentStore().search(tenant, SearchQuery.text(q == null ? "" : q).withAggregations());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("total", page.total());
-        out.put("hits", page.hits().stream().map(h -> Map.of("id", h.document().id(), "title", h.document().title(),
-                "score", h.score(), "highlights", h.highlights())).toList());
+        out.put("hits", page.hits().stream().map(h -> {
+            Map<String, Object> hit = new LinkedHashMap<>();
+            hit.put("id", h.document().id());
+            hit.put("title", h.document().title());
+            hit.put("score", h.score());
+            hit.put("highlights", h.highlights());
+            return hit;
+        }).toList());
         out.put("tags", page.tagCounts());
-        respond(exchange, 200, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        ctx.json(out);
     }
 
     /**
      * A stand-in for an AI provider call, instrumented as a real one would be: the "model" returns the
      * first sentence. Empty text is the provider's bad request.
      */
-    private void summarize(HttpExchange exchange) throws IOException {
-        String text = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    private void summarize(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null || !type.startsWith("text/plain")) {
+            throw new Requests.Problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "send the text as Content-Type: text/plain");
+        }
+        String text = ctx.body();
         long t0 = System.nanoTime();
         if (text.isBlank()) {
-            sdk.aiMetrics().recordError("local-stub", "first-sentence", "bad_request",
-                    java.time.Duration.ofNanos(System.nanoTime() - t0));
-            respond(exchange, 400, "text/plain", "POST the text to summarize\n");
-            return;
+            sdk.aiMetrics().recordError("local-stub", "first-sentence", "bad_request", Duration.ofNanos(System.nanoTime() - t0));
+            throw Requests.Problem.badRequest("POST the text to summarize");
         }
-        String summary = text.split("(?<=[.!?])\\s", 2)[0];
-        sdk.aiMetrics().recordCall("local-stub", "first-sentence", java.time.Duration.ofNanos(System.nanoTime() - t0),
+        String summary = text.strip().split("(?<=[.!?])\\s", 2)[0];
+        sdk.aiMetrics().recordCall("local-stub", "first-sentence", Duration.ofNanos(System.nanoTime() - t0),
                 text.length() / 4, summary.length() / 4, 0.0);
-        respond(exchange, 200, "text/plain", summary + "\n");
+        ctx.contentType("text/plain; charset=utf-8").result(summary + "\n");
     }
 
     private DocumentStore documentStore() {
-        return sdk.module(SearchModule.class).documents();
-    }
-
-    static Map<String, String> query(String raw) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return params;
+        return require("search", () -> sdk.module(SearchModule.class).documents());
     }
 
     private static Document loadFromDatabase(String id) {
         return new Document(id, "Document " + id);
     }
 
-    private void metrics(HttpExchange exchange) throws IOException {
+    private void metrics(Context ctx) {
         if (!(sdk.meterRegistry() instanceof PrometheusMeterRegistry prometheus)) {
-            respond(exchange, 404, "text/plain", "metrics are published through the application's own registry\n");
-            return;
+            throw new Requests.Problem(HttpStatus.NOT_FOUND, "metrics are published through the application's own registry");
         }
-        respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape());
-    }
-
-    static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape());
     }
 
     @Override
     public void close() {
         collaboration.close();
-        server.stop(0);
-        executor.shutdownNow();
+        app.stop();
         sdk.close();
     }
 }

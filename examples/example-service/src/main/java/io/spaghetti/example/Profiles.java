@@ -1,29 +1,24 @@
 package io.spaghetti.example;
 
-import static io.spaghetti.example.ExampleService.query;
-import static io.spaghetti.example.ExampleService.respond;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import io.spaghetti.sdk.crypto.CryptoModule;
 import io.spaghetti.sdk.crypto.FieldContext;
 import io.spaghetti.sdk.crypto.FieldEncryptor;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Profiles with encrypted fields: email and phone are stored encrypted (bound to tenant and field),
- * as a database column would hold them, and returned decrypted.
+ * as a database column would hold them, and returned decrypted. A profile is validated whole before
+ * anything is encrypted or stored.
  */
 final class Profiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final CryptoModule crypto;
     /** Stands in for the service's database. */
     private final Map<String, StoredProfile> table = new ConcurrentHashMap<>();
 
-    record Profile(String id, String name, String email, String phone) {
+    record Profile(String name, String email, String phone) {
     }
 
     /** A row as stored: the personal fields are ciphertexts. */
@@ -34,36 +29,40 @@ final class Profiles {
         this.crypto = crypto;
     }
 
-    void handle(HttpExchange exchange) throws IOException {
-        String id = exchange.getRequestURI().getPath().substring("/profiles/".length());
-        String tenant = query(exchange.getRequestURI().getRawQuery()).get("tenant");
-        if (!id.matches("[A-Za-z0-9_-]{1,64}") || tenant == null || tenant.isBlank()) {
-            respond(exchange, 400, "text/plain", "use /profiles/{id}?tenant=TENANT (ids: letters, digits, '-', '_')\n");
-            return;
+    void store(Context ctx) {
+        String id = Requests.id(ctx, "profile");
+        String tenant = Requests.tenant(ctx);
+        Profile in = Requests.body(ctx, Profile.class);
+        String name = Requests.required("name", in.name(), 200);
+        String email = Requests.required("email", in.email(), 254);
+        String phone = Requests.required("phone", in.phone(), 32);
+        if (!email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw Requests.Problem.badRequest("email must be an address such as alice@example.com");
         }
-        FieldEncryptor fields;
-        try {
-            fields = crypto.fields();
-        } catch (IllegalStateException e) {
-            respond(exchange, 503, "text/plain", e.getMessage() + "\n");
-            return;
+        if (!phone.matches("\\+?[0-9 ()-]{3,32}")) {
+            throw Requests.Problem.badRequest("phone must be a phone number such as +1 555 0100");
         }
-        if ("POST".equals(exchange.getRequestMethod()) || "PUT".equals(exchange.getRequestMethod())) {
-            Profile in = JSON.readValue(exchange.getRequestBody(), Profile.class);
-            StoredProfile row = new StoredProfile(id, tenant, in.name(),
-                    fields.encryptString(in.email(), FieldContext.of(tenant, "profile.email")),
-                    fields.encryptString(in.phone(), FieldContext.of(tenant, "profile.phone")));
-            table.put(tenant + "/" + id, row);
-            respond(exchange, 201, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(row));
-            return;
-        }
+        FieldEncryptor fields = fields();
+        StoredProfile row = new StoredProfile(id, tenant, name,
+                fields.encryptString(email, FieldContext.of(tenant, "profile.email")),
+                fields.encryptString(phone, FieldContext.of(tenant, "profile.phone")));
+        table.put(tenant + "/" + id, row);
+        ctx.status(HttpStatus.CREATED).json(row);
+    }
+
+    void read(Context ctx) {
+        String id = Requests.id(ctx, "profile");
+        String tenant = Requests.tenant(ctx);
         StoredProfile row = table.get(tenant + "/" + id);
         if (row == null) {
-            respond(exchange, 404, "text/plain", "no profile " + id + " for tenant " + tenant + "\n");
-            return;
+            throw new Requests.Problem(HttpStatus.NOT_FOUND, "no profile " + id + " for tenant " + tenant + ": POST it first");
         }
-        Profile out = new Profile(id, row.name(), fields.decryptString(row.email(), FieldContext.of(tenant, "profile.email")),
-                fields.decryptString(row.phone(), FieldContext.of(tenant, "profile.phone")));
-        respond(exchange, 200, "application/json", JSON.writeValueAsString(out));
+        FieldEncryptor fields = fields();
+        ctx.json(new Profile(row.name(), fields.decryptString(row.email(), FieldContext.of(tenant, "profile.email")),
+                fields.decryptString(row.phone(), FieldContext.of(tenant, "profile.phone"))));
+    }
+
+    private FieldEncryptor fields() {
+        return ExampleService.require("crypto", crypto::fields);
     }
 }

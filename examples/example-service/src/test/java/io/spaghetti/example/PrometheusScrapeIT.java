@@ -56,7 +56,7 @@ class PrometheusScrapeIT {
             http.send(HttpRequest.newBuilder(URI.create(base + "/documents/prom/presence")).build(),
                     HttpResponse.BodyHandlers.discarding());
             post(base + "/documents/prom/notify?user=u", "hello");
-            post(base + "/profiles/p1?tenant=prom", "{\"name\":\"n\",\"email\":\"e@x\",\"phone\":\"1\"}");
+            post(base + "/profiles/p1?tenant=prom", "{\"name\":\"n\",\"email\":\"e@example.com\",\"phone\":\"+1 555 0100\"}");
 
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -148,7 +148,8 @@ class PrometheusScrapeIT {
     }
 
     private void post(String url, String body) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", url.contains("/ai/") || url.contains("/notify")
+                ? "text/plain" : "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.discarding());
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spaghetti.sdk.core.testing.BadInputSuite;
 import io.spaghetti.sdk.core.testing.StackEnv;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -117,23 +118,6 @@ class BootServiceIT {
     static HttpResponse<String> get(ConfigurableApplicationContext c, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(base(c) + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Over a plain socket, for what java.net.http refuses to send (a malformed %-escape): status and body. */
-    static String[] raw(ConfigurableApplicationContext c, String method, String path) throws IOException {
-        int port = ((WebServerApplicationContext) c).getWebServer().getPort();
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int headersEnd = response.indexOf("\r\n\r\n");
-            String body = headersEnd < 0 ? "" : response.substring(headersEnd + 4);
-            if (response.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
-                body = body.replaceAll("(?m)^[0-9a-fA-F]+\r$", "").trim();
-            }
-            return new String[] {response.length() >= 12 ? response.substring(9, 12) : "0", body};
-        }
     }
 
     static HttpResponse<String> send(ConfigurableApplicationContext c, String method, String path, String type,
@@ -284,78 +268,20 @@ class BootServiceIT {
         });
     }
 
-    /** Every bad request answers 4xx with problem details naming the problem; nothing of it is stored. */
+    /**
+     * The bad-input table both examples answer (examples/bad-input-cases.tsv), and this one's own routes: every
+     * bad request a 4xx with problem details naming the problem, nothing of it stored.
+     */
     @Test
     @Order(4)
     void badInputIsAnswered4xxWithAMessageAndStoresNothing() throws Exception {
-        String big = "{\"name\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}";
-        List<BadInput> cases = new ArrayList<>(List.of(
-                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", "{\"name\":\"A\",\"email\":", 400),
-                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", "", 400),
-                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", "[]", 400),
-                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", "{\"name\":\"A\"}", 400),
-                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", "{\"name\":1,\"email\":[\"x\"],\"phone\":true}", 400),
-                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json",
-                        "{\"name\":\"A\",\"email\":\"not-an-email\",\"phone\":\"+1 555 0100\"}", 400),
-                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json",
-                        "{\"name\":\"A\",\"email\":\"a@example.com\",\"phone\":\"+1 555 0100\",\"admin\":true}", 400),
-                new BadInput("PUT", "/profiles/p1?tenant=t1", "text/plain", "name=A", 415),
-                new BadInput("PUT", "/profiles/p1?tenant=t1", "application/json", big, 413),
-                new BadInput("PUT", "/profiles/p1?tenant=", "application/json", "{}", 400),
-                new BadInput("PUT", "/profiles/p1?tenant=t1&tenant=t2", "application/json",
-                        "{\"name\":\"A\",\"email\":\"a@example.com\",\"phone\":\"+1 555 0100\"}", 400),
-                new BadInput("PUT", "/profiles/p1?tenant=T%C3%9C", "application/json",
-                        "{\"name\":\"A\",\"email\":\"a@example.com\",\"phone\":\"+1 555 0100\"}", 400),
-                new BadInput("PUT", "/profiles/p%20x?tenant=t1", "application/json",
-                        "{\"name\":\"A\",\"email\":\"a@example.com\",\"phone\":\"+1 555 0100\"}", 400),
-                new BadInput("DELETE", "/profiles/p1?tenant=t1", null, null, 405),
-                new BadInput("POST", "/profiles/p1?tenant=t1", "application/json", "{}", 405),
-                new BadInput("GET", "/profiles/p1", null, null, 400),
-                new BadInput("GET", "/profiles/p1/extra?tenant=t1", null, null, 404),
-                new BadInput("GET", "/documents/bad%zz", null, null, 400),
-                new BadInput("GET", "/documents/%2e%2e%2fetc", null, null, 400),
-                new BadInput("GET", "/documents/" + "x".repeat(65), null, null, 400),
-                new BadInput("PUT", "/documents/d1", "application/json", "{\"title\":\"\"}", 400),
-                new BadInput("POST", "/documents/d1", "application/json", "{}", 405),
-                new BadInput("POST", "/documents/d1/notify", "text/plain", "", 400),
-                new BadInput("POST", "/search/documents?tenant=t-bad-input", "application/json", "{\"id\":\"s1\"}", 400),
-                new BadInput("POST", "/search/documents?tenant=t-bad-input", "application/json",
-                        "{\"id\":\"s1\",\"title\":\"T\",\"tags\":\"not-a-list\"}", 400),
-                new BadInput("POST", "/search/documents?tenant=t-bad-input", "application/json",
-                        "{\"id\":\"s1\",\"title\":\"T\",\"tags\":[\"Bad Tag\"]}", 400),
-                new BadInput("POST", "/search/documents", "application/json", "{\"id\":\"s1\",\"title\":\"T\"}", 400),
-                new BadInput("GET", "/search?tenant=", null, null, 400),
-                new BadInput("GET", "/search?tenant=t1&tenant=t2&q=x", null, null, 400),
-                new BadInput("GET", "/search?tenant=t1&q=" + "q".repeat(201), null, null, 400),
-                new BadInput("GET", "/flags?user=%00", null, null, 400),
-                new BadInput("GET", "/flags?groups=a,,b", null, null, 400),
-                new BadInput("POST", "/ai/summarize", "text/plain", "   ", 400),
-                new BadInput("POST", "/ai/summarize", "application/json", "{}", 415)));
-        List<String> failures = new ArrayList<>();
-        for (BadInput c : cases) {
-            int status;
-            String body;
-            if (c.path().contains("%zz")) {
-                String[] r = raw(a, c.method(), c.path());
-                status = Integer.parseInt(r[0]);
-                body = r[1];
-            } else {
-                HttpResponse<String> r = send(a, c.method(), c.path(), c.type(), c.body());
-                status = r.statusCode();
-                body = r.body();
-            }
-            String detail = "";
-            try {
-                JsonNode problem = JSON.readTree(body);
-                detail = problem.path("detail").asText(problem.path("message").asText(""));
-            } catch (IOException notJson) {
-                failures.add(c.describe() + " answered a non-JSON body: " + body.substring(0, Math.min(80, body.length())));
-            }
-            if (status != c.status() || detail.isBlank()) {
-                failures.add(c.describe() + " -> " + status + " " + body.substring(0, Math.min(200, body.length())));
-            }
-        }
-        assertThat(failures).as("bad input answered otherwise").isEmpty();
+        List<BadInputSuite.Case> cases = new ArrayList<>(BadInputSuite.load(Path.of("../bad-input-cases.tsv")));
+        cases.add(new BadInputSuite.Case("PUT", "/documents/d1", "application/json", "{\"title\":\"\"}", 400));
+        cases.add(new BadInputSuite.Case("PUT", "/documents/d1", "application/json", "{\"title\":\"T\",\"id\":\"x\"}", 400));
+        cases.add(new BadInputSuite.Case("POST", "/profiles/p1?tenant=t1", "application/json", "{}", 405));
+        cases.add(new BadInputSuite.Case("GET", "/documents/d1/cache", null, null, 405));
+        int port = ((WebServerApplicationContext) a).getWebServer().getPort();
+        assertThat(BadInputSuite.run("127.0.0.1", port, cases)).as("bad input answered otherwise").isEmpty();
         assertThat(get(a, "/profiles/p1?tenant=t1").statusCode()).as("no bad profile was stored").isEqualTo(404);
         assertThat(JSON.readTree(get(a, "/search?tenant=t-bad-input").body()).path("total").asLong())
                 .as("no bad document was indexed").isZero();
@@ -393,10 +319,4 @@ class BootServiceIT {
         assertThat(get(a, "/profiles/slow0?tenant=t1").statusCode()).isEqualTo(404);
     }
 
-    record BadInput(String method, String path, String type, String body, int status) {
-        String describe() {
-            return method + " " + (path.length() > 80 ? path.substring(0, 80) + "..." : path)
-                    + (body == null ? "" : " [" + (body.length() > 60 ? body.length() + " bytes" : body) + "]");
-        }
-    }
 }
