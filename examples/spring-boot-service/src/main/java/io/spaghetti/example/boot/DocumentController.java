@@ -1,6 +1,5 @@
 package io.spaghetti.example.boot;
 
-import io.spaghetti.sdk.backplane.BackplaneModule;
 import io.spaghetti.sdk.backplane.HubContext;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -30,11 +29,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/documents/{id}")
 class DocumentController {
     private final DocumentCatalog catalog;
-    private final BackplaneModule backplane;
+    /** The collaboration hub's clients on every server: the starter's bean for the {@code documentHub} mapping. */
+    private final HubContext documentHub;
 
-    DocumentController(DocumentCatalog catalog, BackplaneModule backplane) {
+    DocumentController(DocumentCatalog catalog, HubContext documentHubContext) {
         this.catalog = catalog;
-        this.backplane = backplane;
+        this.documentHub = documentHubContext;
     }
 
     record Rename(@NotBlank @Size(max = 300) String title) {
@@ -66,18 +66,15 @@ class DocumentController {
     Map<String, String> notify(@PathVariable @Pattern(regexp = Ids.ID, message = Ids.ID_RULE) String id,
             @RequestParam(defaultValue = "anonymous") @Pattern(regexp = Ids.ID, message = Ids.ID_RULE) String user,
             @RequestBody @NotBlank @Size(max = 2000) String message) {
-        hub().sendGroup(DocumentHub.group(id), "DocumentChanged", id, new Change(message.strip(), user)).join();
+        ModuleUnavailableException.require("backplane", () -> documentHub.sendGroup(DocumentHub.group(id),
+                "DocumentChanged", id, new Change(message.strip(), user))).join();
         return Map.of("group", DocumentHub.group(id));
     }
 
     @GetMapping("/presence")
     List<Map<String, String>> presence(@PathVariable @Pattern(regexp = Ids.ID, message = Ids.ID_RULE) String id) {
-        return hub().presence(DocumentHub.group(id)).stream().map(p -> Map.of(
+        return ModuleUnavailableException.require("backplane", () -> documentHub.presence(DocumentHub.group(id))).stream().map(p -> Map.of(
                 "userId", p.userId() == null ? "anonymous" : p.userId(), "connectionId", p.connectionId(),
                 "server", p.serverName(), "expiresAt", p.expiresAt().toString())).toList();
-    }
-
-    private HubContext hub() {
-        return ModuleUnavailableException.require("backplane", () -> backplane.hub(DocumentHub.NAME));
     }
 }

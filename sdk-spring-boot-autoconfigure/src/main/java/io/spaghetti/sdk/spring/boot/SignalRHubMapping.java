@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * A SignalR hub a Boot service serves on its own port, through Spring's WebSocket support: declare one as a
  * bean and the official SignalR clients connect to {@code path} ({@code POST path/negotiate}, then a
- * WebSocket on {@code path}).
+ * WebSocket on {@code path}). The starter also declares the hub's {@code HubContext} as a bean named after this
+ * one ({@code documentHub} gives {@code documentHubContext}), to send to its clients on every server.
  *
  * <pre>{@code
  * @Bean

@@ -5,6 +5,7 @@ import io.spaghetti.sdk.signalr.SignalRConfig;
 import io.spaghetti.sdk.signalr.SignalRHubs;
 import io.spaghetti.sdk.signalr.SignalRModule;
 import io.spaghetti.sdk.spring.boot.SignalRHubMapping;
+import io.spaghetti.sdk.spring.boot.internal.HubContextRegistrar;
 import io.spaghetti.sdk.spring.boot.internal.NegotiateHandler;
 import io.spaghetti.sdk.spring.boot.internal.SpringHubWebSocketHandler;
 import java.util.LinkedHashMap;
@@ -35,6 +36,12 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @AutoConfiguration(after = SpaghettiSdkAutoConfiguration.class)
 @ConditionalOnClass(SignalRModule.class)
 public class SpaghettiSignalRAutoConfiguration {
+
+    /** A {@code HubContext} bean per hub mapping: {@code documentHub} gives {@code documentHubContext}. */
+    @Bean
+    public static HubContextRegistrar spaghettiHubContexts() {
+        return new HubContextRegistrar();
+    }
 
     @Bean
     @ConditionalOnMissingBean

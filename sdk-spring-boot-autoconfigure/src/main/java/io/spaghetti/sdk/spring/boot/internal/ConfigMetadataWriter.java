@@ -48,6 +48,7 @@ public final class ConfigMetadataWriter {
     /** Keys and types from the bound sections; defaults as each module's defaults file writes them. */
     public static ObjectNode metadata(SdkConfig defaults) {
         Map<String, JsonNode> written = new LinkedHashMap<>();
+        Map<String, String> descriptions = new LinkedHashMap<>();
         List<ConfigSection<?>> sections = new ArrayList<>(List.of(ServiceConfig.SECTION, ResilienceConfig.SECTION,
                 HealthConfig.SECTION));
         ServiceLoader.load(SdkModule.class, ConfigMetadataWriter.class.getClassLoader()).forEach(m -> {
@@ -57,7 +58,9 @@ public final class ConfigMetadataWriter {
         });
         for (ConfigSection<?> s : sections) {
             try (InputStream in = s.type().getClassLoader().getResourceAsStream(s.defaultsResource())) {
-                written.put(s.name(), in == null ? null : YAML.readTree(in));
+                String text = in == null ? "" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                written.put(s.name(), text.isBlank() ? null : YAML.readTree(text));
+                descriptions.putAll(comments(text, EnvironmentConfig.PREFIX + kebab(s.name())));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + s.defaultsResource(), e);
             }
@@ -67,7 +70,60 @@ public final class ConfigMetadataWriter {
         ArrayNode properties = root.putArray("properties");
         defaults.sections().forEach((name, section) ->
                 walk(section, written.get(name), EnvironmentConfig.PREFIX + kebab(name), groups, properties));
+        for (JsonNode p : properties) {
+            String said = descriptions.get(p.path("name").asText());
+            if (said != null) {
+                ((ObjectNode) p).put("description", p.has("description") ? said + " " + p.path("description").asText() : said);
+            }
+        }
         return root;
+    }
+
+    private static final java.util.regex.Pattern KEY_LINE =
+            java.util.regex.Pattern.compile("^( *)([A-Za-z][A-Za-z0-9_]*):(?:[^#]*?)(?:\\s+#\\s*(.*))?$");
+
+    /**
+     * The defaults files' comments, as IDE descriptions: a key's trailing comment, else the comment lines right
+     * above it ({@code interval: 5s  # how often every module is checked}).
+     */
+    static Map<String, String> comments(String yaml, String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        java.util.Deque<String[]> path = new java.util.ArrayDeque<>();
+        StringBuilder above = new StringBuilder();
+        for (String line : yaml.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("#")) {
+                above.append(above.length() == 0 ? "" : " ").append(trimmed.substring(1).strip());
+                continue;
+            }
+            java.util.regex.Matcher m = KEY_LINE.matcher(line);
+            if (!m.matches()) {
+                above.setLength(0);
+                continue;
+            }
+            int indent = m.group(1).length();
+            while (!path.isEmpty() && Integer.parseInt(path.peek()[0]) >= indent) {
+                path.pop();
+            }
+            StringBuilder key = new StringBuilder(prefix);
+            java.util.Iterator<String[]> outer = path.descendingIterator();
+            while (outer.hasNext()) {
+                key.append('.').append(kebab(outer.next()[1]));
+            }
+            key.append('.').append(kebab(m.group(2)));
+            String said = m.group(3) != null ? m.group(3).strip() : above.toString();
+            if (!said.isEmpty() && indent > 0 || m.group(3) != null) {
+                out.put(key.toString(), capitalized(said));
+            }
+            path.push(new String[] {String.valueOf(indent), m.group(2)});
+            above.setLength(0);
+        }
+        return out;
+    }
+
+    private static String capitalized(String s) {
+        String t = s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+        return t.endsWith(".") ? t : t + ".";
     }
 
     private static void walk(Record record, JsonNode written, String prefix, ArrayNode groups, ArrayNode properties) {

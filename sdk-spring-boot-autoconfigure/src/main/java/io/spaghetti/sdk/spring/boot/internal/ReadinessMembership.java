@@ -4,6 +4,7 @@ import io.spaghetti.sdk.core.Sdk;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -46,41 +47,11 @@ public final class ReadinessMembership implements HealthEndpointGroupsPostProces
         for (String name : groups.getNames()) {
             named.put(name, groups.get(name));
         }
-        named.put(READINESS, new WithRequiredModules(readiness != null ? readiness : new ProbeLike(groups.getPrimary())));
+        named.put(READINESS, readiness != null
+                ? new Group(readiness, name -> readiness.isMember(name) || requiredContributors().contains(name), true)
+                : new Group(groups.getPrimary(), name -> READINESS_STATE.equals(name)
+                        || requiredContributors().contains(name), false));
         return HealthEndpointGroups.of(groups.getPrimary(), named);
-    }
-
-    /** Readiness as Actuator's probes define it: the readinessState contributor, the primary group's rules. */
-    private record ProbeLike(HealthEndpointGroup primary) implements HealthEndpointGroup {
-        @Override
-        public boolean isMember(String name) {
-            return READINESS_STATE.equals(name);
-        }
-
-        @Override
-        public boolean showComponents(SecurityContext securityContext) {
-            return primary.showComponents(securityContext);
-        }
-
-        @Override
-        public boolean showDetails(SecurityContext securityContext) {
-            return primary.showDetails(securityContext);
-        }
-
-        @Override
-        public StatusAggregator getStatusAggregator() {
-            return primary.getStatusAggregator();
-        }
-
-        @Override
-        public HttpCodeStatusMapper getHttpCodeStatusMapper() {
-            return primary.getHttpCodeStatusMapper();
-        }
-
-        @Override
-        public AdditionalHealthEndpointPath getAdditionalPath() {
-            return null;
-        }
     }
 
     private Set<String> requiredContributors() {
@@ -88,41 +59,37 @@ public final class ReadinessMembership implements HealthEndpointGroupsPostProces
                 .map(m -> ModuleHealthIndicator.contributorName(m.module())).collect(Collectors.toSet());
     }
 
-    private final class WithRequiredModules implements HealthEndpointGroup {
-        private final HealthEndpointGroup delegate;
-
-        WithRequiredModules(HealthEndpointGroup delegate) {
-            this.delegate = delegate;
-        }
-
+    /** A group with its own members and another group's rules (who sees what, aggregation, HTTP status). */
+    private record Group(HealthEndpointGroup rules, Predicate<String> members, boolean ownPath)
+            implements HealthEndpointGroup {
         @Override
         public boolean isMember(String name) {
-            return delegate.isMember(name) || requiredContributors().contains(name);
+            return members.test(name);
         }
 
         @Override
         public boolean showComponents(SecurityContext securityContext) {
-            return delegate.showComponents(securityContext);
+            return rules.showComponents(securityContext);
         }
 
         @Override
         public boolean showDetails(SecurityContext securityContext) {
-            return delegate.showDetails(securityContext);
+            return rules.showDetails(securityContext);
         }
 
         @Override
         public StatusAggregator getStatusAggregator() {
-            return delegate.getStatusAggregator();
+            return rules.getStatusAggregator();
         }
 
         @Override
         public HttpCodeStatusMapper getHttpCodeStatusMapper() {
-            return delegate.getHttpCodeStatusMapper();
+            return rules.getHttpCodeStatusMapper();
         }
 
         @Override
         public AdditionalHealthEndpointPath getAdditionalPath() {
-            return delegate.getAdditionalPath();
+            return ownPath ? rules.getAdditionalPath() : null;
         }
     }
 }

@@ -171,6 +171,30 @@ class SpaghettiAutoConfigurationTest {
         });
     }
 
+    @Configuration(proxyBeanMethods = false)
+    static class WithAHub {
+        static final io.spaghetti.sdk.signalr.Hub HUB = new io.spaghetti.sdk.signalr.Hub() {
+        };
+
+        @Bean
+        io.spaghetti.sdk.spring.boot.SignalRHubMapping documentHub() {
+            return io.spaghetti.sdk.spring.boot.SignalRHubMapping.of("/hubs/documents", "DocumentHub", HUB,
+                    io.spaghetti.sdk.signalr.Authenticator.anonymous());
+        }
+    }
+
+    @Test
+    void eachHubMappingHasItsHubContextBean() {
+        runner.withUserConfiguration(WithAHub.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            io.spaghetti.sdk.backplane.HubContext hub = context.getBean("documentHubContext",
+                    io.spaghetti.sdk.backplane.HubContext.class);
+            assertThat(hub.name()).isEqualTo("DocumentHub");
+            hub.sendAll("Ping").get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(context.getBean(SignalRHubs.class).connectionCount()).isZero();
+        });
+    }
+
     private static <T extends Throwable> T findCause(Throwable t, Class<T> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) {

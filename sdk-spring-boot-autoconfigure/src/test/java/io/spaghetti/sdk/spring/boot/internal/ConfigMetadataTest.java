@@ -41,6 +41,10 @@ class ConfigMetadataTest {
             }
         }
         assertThat(checked).as("default keys checked").isGreaterThan(100);
+        assertThat(properties.get("spaghetti.health.interval").path("description").asText())
+                .as("the defaults file's comment").isEqualTo("How often every module is checked.");
+        assertThat(properties.get("spaghetti.flags.api-token").path("description").asText())
+                .startsWith("Backend token: env:UNLEASH_TOKEN.").contains("never the value");
     }
 
     private static int check(JsonNode node, String prefix, Map<String, JsonNode> properties) {
