@@ -17,6 +17,7 @@ final class BoundTypeCodec implements ValueCodec<Object> {
     private static final ObjectMapper MAPPER = SdkJson.mapper().findAndRegisterModules();
     private final String cacheName;
     private volatile JavaType type;
+    private volatile Type boundType;
     private volatile String boundBy;
 
     BoundTypeCodec(String cacheName) {
@@ -24,15 +25,20 @@ final class BoundTypeCodec implements ValueCodec<Object> {
     }
 
     /** Binds the value type; a second method with another type is a programming error, reported at its first call. */
-    void bind(Type valueType, String method) {
+    void bind(Type valueType, java.lang.reflect.Method method) {
+        if (valueType.equals(boundType)) {
+            return; // every call of a @Cacheable method comes here: the common case costs one equals
+        }
         JavaType t = MAPPER.constructType(valueType);
         synchronized (this) {
             if (type == null) {
                 type = t;
-                boundBy = method;
+                boundType = valueType;
+                boundBy = method.getDeclaringClass().getSimpleName() + "." + method.getName();
             } else if (!type.equals(t)) {
                 throw new IllegalStateException("Cache '" + cacheName + "' holds " + type.toCanonical() + " (the return type of "
-                        + boundBy + ") but " + method + " returns " + t.toCanonical()
+                        + boundBy + ") but " + method.getDeclaringClass().getSimpleName() + "." + method.getName() + " returns "
+                        + t.toCanonical()
                         + ". Fix: give each value type its own cache name.");
             }
         }

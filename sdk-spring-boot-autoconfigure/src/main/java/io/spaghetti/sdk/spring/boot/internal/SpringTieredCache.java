@@ -24,7 +24,7 @@ final class SpringTieredCache implements Cache {
         this.codec = codec;
     }
 
-    void bindValueType(Type type, String method) {
+    void bindValueType(Type type, java.lang.reflect.Method method) {
         codec.bind(type, method);
     }
 

@@ -41,10 +41,9 @@ public final class ValueTypeCacheResolver implements CacheResolver {
         }
         if (context.getOperation() instanceof CacheableOperation || context.getOperation() instanceof CachePutOperation) {
             Type type = valueType(context.getMethod().getGenericReturnType());
-            String method = context.getMethod().getDeclaringClass().getSimpleName() + "." + context.getMethod().getName();
             for (Cache cache : caches) {
                 if (cache instanceof SpringTieredCache tiered) {
-                    tiered.bindValueType(type, method);
+                    tiered.bindValueType(type, context.getMethod());
                 }
             }
         }
