@@ -195,6 +195,77 @@ class SpaghettiAutoConfigurationTest {
         });
     }
 
+    /** Records when the web server's graceful shutdown (a late SmartLifecycle) stops and when the SDK's modules close. */
+    @Configuration(proxyBeanMethods = false)
+    static class ShutdownOrder {
+        static final java.util.List<String> EVENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Bean
+        io.spaghetti.sdk.spring.boot.SdkCustomizer probeModule() {
+            return builder -> builder.module(new io.spaghetti.sdk.core.SdkModule() {
+                @Override
+                public String name() {
+                    return "probe";
+                }
+
+                @Override
+                public void start(io.spaghetti.sdk.core.ModuleContext context) {
+                }
+
+                @Override
+                public io.spaghetti.sdk.core.Health health() {
+                    return io.spaghetti.sdk.core.Health.up();
+                }
+
+                @Override
+                public void close() {
+                    EVENTS.add("sdk module closed");
+                }
+            });
+        }
+
+        /** In the phase of Boot's WebServerGracefulShutdownLifecycle (SmartLifecycle.DEFAULT_PHASE - 2048). */
+        @Bean
+        org.springframework.context.SmartLifecycle webServerGracefulShutdown() {
+            return new org.springframework.context.SmartLifecycle() {
+                private volatile boolean running;
+
+                @Override
+                public void start() {
+                    running = true;
+                }
+
+                @Override
+                public void stop() {
+                    EVENTS.add("web server drained");
+                    running = false;
+                }
+
+                @Override
+                public boolean isRunning() {
+                    return running;
+                }
+
+                @Override
+                public int getPhase() {
+                    return org.springframework.context.SmartLifecycle.DEFAULT_PHASE - 2048;
+                }
+            };
+        }
+    }
+
+    @Test
+    void theSdkClosesWithTheContextAfterTheWebServerHasDrained() {
+        ShutdownOrder.EVENTS.clear();
+        runner.withUserConfiguration(ShutdownOrder.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(Sdk.class).health().module("probe").status())
+                    .isEqualTo(io.spaghetti.sdk.core.HealthStatus.UP);
+            assertThat(ShutdownOrder.EVENTS).isEmpty();
+        });
+        assertThat(ShutdownOrder.EVENTS).containsExactly("web server drained", "sdk module closed");
+    }
+
     private static <T extends Throwable> T findCause(Throwable t, Class<T> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) {
