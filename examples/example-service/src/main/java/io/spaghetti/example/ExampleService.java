@@ -157,6 +157,10 @@ public final class ExampleService implements AutoCloseable {
      * {@code tk1.} token that {@code crypto.tokenKey} protected for the purpose {@code collaboration-user}.
      */
     private static SignalRServer startHubs(Sdk sdk) throws IOException {
+        if (sdk.health().module("signalr").status() == HealthStatus.DISABLED) {
+            log.info("The collaboration hub is off (signalr.enabled: false)");
+            return null;
+        }
         String environment = sdk.config().service().environment();
         boolean local = environment.equals("dev") || environment.equals("local");
         Authenticator authenticator = local ? Authenticator.anonymous() : token -> {
@@ -183,6 +187,9 @@ public final class ExampleService implements AutoCloseable {
 
     /** Where clients connect to the hubs, and open {@code /collab}. */
     public java.net.URI hubServerUri() {
+        if (hubServer == null) {
+            throw new IllegalStateException("the hub server is off (signalr.enabled: false)");
+        }
         return hubServer.uri();
     }
 
@@ -193,8 +200,10 @@ public final class ExampleService implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "example-shutdown"));
         log.info("example-service listening on http://127.0.0.1:{} (/health, /metrics, /documents/{{id}}, /documents/{{id}}/events, "
                 + "/profiles/{{id}}?tenant=t, /flags?user=u&groups=beta_users, /search?tenant=t&q=words)", service.port());
-        log.info("collaboration hub {}{}, page {}/collab?document=welcome", service.hubServerUri(), DocumentHub.PATH,
-                service.hubServerUri());
+        if (service.hubServer != null) {
+            log.info("collaboration hub {}{}, page {}/collab?document=welcome", service.hubServerUri(), DocumentHub.PATH,
+                    service.hubServerUri());
+        }
     }
 
     public int port() {

@@ -89,6 +89,22 @@ class ExampleServiceIT {
         }
     }
 
+    /** With the backplane off (or Redis down for it), the event stream answers 503 with the reason, never 200 and a close. */
+    @Test
+    void anEventStreamInAnOutageIsA503WithTheReason() throws Exception {
+        try (ExampleService service = new ExampleService(
+                Sdk.bootstrap(config(Map.of("SPAGHETTI_REDIS_ENABLED", "false", "SPAGHETTI_SEARCH_ENABLED", "false",
+                        "SPAGHETTI_BACKPLANE_ENABLED", "false", "SPAGHETTI_SIGNALR_ENABLED", "false"))),
+                0)) {
+            HttpResponse<String> events = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
+                    + "/documents/d1/events?user=bob")).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(events.statusCode()).isEqualTo(503);
+            assertThat(events.body()).contains("backplane module is not available");
+            assertThat(get(service, "/documents/d1/presence").statusCode()).isEqualTo(503);
+        }
+    }
+
     /** Two instances: a stream on one receives a notification posted to the other, as curl would show. */
     @Test
     void aNotificationPostedToOneInstanceReachesAnEventStreamOnAnother() throws Exception {
