@@ -266,6 +266,54 @@ class SpaghettiAutoConfigurationTest {
         assertThat(ShutdownOrder.EVENTS).containsExactly("web server drained", "sdk module closed");
     }
 
+    interface SlowCatalog {
+        String load(String id);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableCaching
+    static class SingleFlight {
+        static final AtomicInteger LOADS = new AtomicInteger();
+
+        @Bean
+        SlowCatalog slowCatalog() {
+            return new SlowCatalog() {
+                @Override
+                @Cacheable(cacheNames = "slow", sync = true)
+                public String load(String id) {
+                    LOADS.incrementAndGet();
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return "loaded " + id;
+                }
+            };
+        }
+    }
+
+    @Test
+    void cacheableSyncIsTheTieredCachesSingleFlight() {
+        runner.withUserConfiguration(SingleFlight.class).run(context -> {
+            SlowCatalog catalog = context.getBean(SlowCatalog.class);
+            SingleFlight.LOADS.set(0);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    results.add(pool.submit(() -> catalog.load("k")));
+                }
+                for (java.util.concurrent.Future<String> r : results) {
+                    assertThat(r.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("loaded k");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(SingleFlight.LOADS).as("eight concurrent callers, one load").hasValue(1);
+        });
+    }
+
     private static <T extends Throwable> T findCause(Throwable t, Class<T> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) {
