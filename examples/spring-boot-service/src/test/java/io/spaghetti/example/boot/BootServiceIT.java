@@ -242,6 +242,23 @@ class BootServiceIT {
         }
     }
 
+    /** The collaboration page in headless Chromium on A (Spring WebSocket, same origin) and the npm client in Node on B. */
+    @Test
+    @Order(6)
+    void thePageInABrowserOnOneInstanceAndAClientOnTheOtherSeeEachOthersChanges() throws Exception {
+        assertThat(Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium")))
+                .as("Debian's chromium (scripts/test.sh installs it)").exists();
+        String doc = "page" + System.nanoTime();
+        Process check = new ProcessBuilder("node", "browser-check.js", base(a) + "/collab", base(b) + DocumentHub.PATH, doc)
+                .directory(NODE_MODULES.getParent().toFile()).redirectErrorStream(true).start();
+        assertThat(check.waitFor(90, TimeUnit.SECONDS)).as("browser check finished").isTrue();
+        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        JsonNode result = JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
+        assertThat(result.path("ok").asBoolean()).as(out).isTrue();
+        assertThat(result.path("received").path("change").path("text").asText()).isEqualTo("typed in the browser on A");
+        assertThat(result.path("present").asInt()).isEqualTo(2);
+    }
+
     @Test
     @Order(10)
     void redisDownDegradesTheCacheAndTakesOutOnlyTheInstanceThatRequiresIt() throws Exception {
