@@ -57,9 +57,9 @@ public final class Sdk implements AutoCloseable {
         this.config = b.config != null ? b.config : SdkConfig.load();
         this.ownsMeters = b.meters == null;
         this.meters = b.meters != null ? b.meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ServiceConfig service = config.service();
-        meters.config().commonTags(Tags.of("service", service.name(), "instance", service.instance(),
-                "environment", service.environment()));
+        if (!b.metersTagged) {
+            meters.config().commonTags(commonTags(config.service()));
+        }
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, new SdkThreads("scheduler"));
         pool.setRemoveOnCancelPolicy(true);
         this.scheduler = Executors.unconfigurableScheduledExecutorService(pool);
@@ -76,6 +76,11 @@ public final class Sdk implements AutoCloseable {
             byType.put(m.getClass(), m);
         }
         this.healthMonitor = new HealthMonitor(runners, config.health());
+    }
+
+    /** The tags the SDK puts on every meter: {@code service}, {@code instance}, {@code environment}. */
+    public static Tags commonTags(ServiceConfig service) {
+        return Tags.of("service", service.name(), "instance", service.instance(), "environment", service.environment());
     }
 
     /** Loads {@link SdkConfig#load()} and starts every module on the classpath. */
@@ -238,6 +243,7 @@ public final class Sdk implements AutoCloseable {
     public static final class Builder {
         private SdkConfig config;
         private MeterRegistry meters;
+        private boolean metersTagged;
         private List<SdkModule> modules;
         private final List<SdkModule> replacements = new ArrayList<>();
         private Duration firstRetry = Duration.ofSeconds(1);
@@ -254,6 +260,17 @@ public final class Sdk implements AutoCloseable {
         /** The application's registry; the SDK adds the common tags service, instance and environment. */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meters = registry;
+            this.metersTagged = false;
+            return this;
+        }
+
+        /**
+         * The application's registry, which already carries {@link Sdk#commonTags} (given when the registry was
+         * created, before any meter: Micrometer warns about tags added later). The SDK adds none.
+         */
+        public Builder taggedMeterRegistry(MeterRegistry registry) {
+            this.meters = registry;
+            this.metersTagged = true;
             return this;
         }
 

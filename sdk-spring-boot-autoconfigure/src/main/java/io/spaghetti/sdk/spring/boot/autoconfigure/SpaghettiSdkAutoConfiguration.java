@@ -13,7 +13,10 @@ import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import io.spaghetti.sdk.spring.boot.internal.CommonTags;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
@@ -37,12 +40,33 @@ public class SpaghettiSdkAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public Sdk spaghettiSdk(SdkConfig config, ObjectProvider<MeterRegistry> meters,
-            ObjectProvider<RedissonClient> redisson, ObjectProvider<SdkCustomizer> customizers) {
+            ObjectProvider<RedissonClient> redisson, ObjectProvider<SdkCustomizer> customizers,
+            ObjectProvider<CommonTags> tagged) {
         Sdk.Builder builder = Sdk.builder().config(config);
-        meters.ifUnique(builder::meterRegistry);
+        meters.ifUnique(registry -> {
+            CommonTags tags = tagged.getIfAvailable();
+            if (tags != null && tags.applied(registry)) {
+                builder.taggedMeterRegistry(registry);
+            } else {
+                builder.meterRegistry(registry);
+            }
+        });
         redisson.ifUnique(client -> builder.module(new RedisModule(client)));
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
+    }
+
+    /**
+     * The SDK's common tags on the registry Boot creates, before any meter is registered (Micrometer warns about
+     * tags added later). Static, and reading the Environment itself: registries are built before ordinary beans.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.micrometer.metrics.autoconfigure.MeterRegistryCustomizer")
+    static class Tagging {
+        @Bean
+        static CommonTags spaghettiCommonTags(ConfigurableEnvironment environment) {
+            return new CommonTags(environment);
+        }
     }
 
     @Bean
