@@ -1,5 +1,6 @@
 package io.spaghetti.example.boot;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class CollaborationPage {
 
     /** To the page, with the query ({@code ?document=...}) kept. */
     @GetMapping({"/collab", "/collab/"})
-    ResponseEntity<Void> page(jakarta.servlet.http.HttpServletRequest request) {
+    ResponseEntity<Void> page(HttpServletRequest request) {
         String query = request.getQueryString();
         return ResponseEntity.status(HttpStatus.FOUND)
                 .header("Location", "/collab/index.html" + (query == null ? "" : "?" + query)).build();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -57,7 +58,7 @@ class FlagsAndSummaryController {
         long t0 = System.nanoTime();
         if (text.isBlank()) {
             ai.recordError("local-stub", "first-sentence", "bad_request", Duration.ofNanos(System.nanoTime() - t0));
-            throw new ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST, "POST the text to summarize");
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "POST the text to summarize");
         }
         String summary = text.strip().split("(?<=[.!?])\\s", 2)[0];
         ai.recordCall("local-stub", "first-sentence", Duration.ofNanos(System.nanoTime() - t0), text.length() / 4,

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -59,7 +60,7 @@ class ProfileController {
             @RequestParam @Pattern(regexp = Ids.TENANT, message = Ids.TENANT_RULE) String tenant) {
         StoredProfile row = table.get(tenant + "/" + id);
         if (row == null) {
-            throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND,
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND,
                     "No profile " + id + " for tenant " + tenant + ": PUT it first");
         }
         return new Profile(row.name(), fields.decryptString(row.email(), FieldContext.of(tenant, "profile.email")),

@@ -26,6 +26,7 @@ import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketConfiguration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
@@ -111,7 +112,7 @@ public class SpaghettiSignalRAutoConfiguration {
         }
 
         @Override
-        public void registerWebSocketHandlers(org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry registry) {
+        public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
             for (SignalRHubMapping m : mappings) {
                 var registration = registry.addHandler(new SpringHubWebSocketHandler(hubs, m.path(), sender), m.path());
                 if (!config.allowedOrigins().isEmpty()) {

@@ -5,6 +5,7 @@ import io.spaghetti.sdk.signalr.HubRequestException;
 import io.spaghetti.sdk.signalr.HubSocket;
 import io.spaghetti.sdk.signalr.SignalRHubs;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -90,7 +92,7 @@ public final class SpringHubWebSocketHandler extends AbstractWebSocketHandler {
     }
 
     private static String decode(String s) {
-        return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     /** A close reason is at most 123 bytes. */
@@ -140,7 +142,7 @@ public final class SpringHubWebSocketHandler extends AbstractWebSocketHandler {
 
     private static jakarta.websocket.Session nativeSession(WebSocketSession session) {
         try {
-            return session instanceof org.springframework.web.socket.adapter.NativeWebSocketSession n
+            return session instanceof NativeWebSocketSession n
                     ? n.getNativeSession(jakarta.websocket.Session.class) : null;
         } catch (NoClassDefFoundError notJakarta) {
             return null;

@@ -44,6 +44,7 @@ final class SpringTieredCache implements Cache {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T> T get(Object key, Class<T> type) {
         Optional<Object> value = cache.getIfPresent(key(key));
         if (value.isPresent() && type != null && !type.isInstance(value.get())) {

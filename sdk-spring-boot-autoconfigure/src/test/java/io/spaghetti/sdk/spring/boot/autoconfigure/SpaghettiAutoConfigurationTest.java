@@ -2,19 +2,38 @@ package io.spaghetti.sdk.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openfeature.sdk.Client;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spaghetti.sdk.backplane.HubContext;
+import io.spaghetti.sdk.core.Health;
+import io.spaghetti.sdk.core.HealthStatus;
+import io.spaghetti.sdk.core.ModuleContext;
 import io.spaghetti.sdk.core.Sdk;
+import io.spaghetti.sdk.core.SdkModule;
 import io.spaghetti.sdk.core.cache.Caches;
 import io.spaghetti.sdk.core.config.SdkConfigException;
+import io.spaghetti.sdk.crypto.CryptoModule;
 import io.spaghetti.sdk.crypto.FieldContext;
 import io.spaghetti.sdk.crypto.FieldEncryptor;
 import io.spaghetti.sdk.flags.Flags;
 import io.spaghetti.sdk.search.DocumentStore;
 import io.spaghetti.sdk.search.SearchModule;
+import io.spaghetti.sdk.signalr.Authenticator;
+import io.spaghetti.sdk.signalr.Hub;
 import io.spaghetti.sdk.signalr.SignalRHubs;
+import io.spaghetti.sdk.signalr.SignalRModule;
+import io.spaghetti.sdk.spring.boot.SdkCustomizer;
+import io.spaghetti.sdk.spring.boot.SignalRHubMapping;
 import io.spaghetti.sdk.spring.boot.internal.SdkConfigFailureAnalyzer;
 import io.spaghetti.sdk.spring.boot.internal.TieredCacheManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -23,10 +42,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
-import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.CacheEvict;
+import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -47,7 +67,7 @@ class SpaghettiAutoConfigurationTest {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(Sdk.class).hasSingleBean(Caches.class).hasSingleBean(SearchModule.class)
                     .hasSingleBean(FieldEncryptor.class).hasSingleBean(Flags.class).hasSingleBean(SignalRHubs.class)
-                    .hasSingleBean(TieredCacheManager.class).hasSingleBean(dev.openfeature.sdk.Client.class);
+                    .hasSingleBean(TieredCacheManager.class).hasSingleBean(Client.class);
             assertThat(context.getBeansOfType(HealthIndicator.class)).containsKeys("spaghettiRedisHealthIndicator",
                     "spaghettiCacheHealthIndicator", "spaghettiSearchHealthIndicator", "spaghettiBackplaneHealthIndicator",
                     "spaghettiSignalrHealthIndicator", "spaghettiCryptoHealthIndicator", "spaghettiFlagsHealthIndicator");
@@ -62,8 +82,8 @@ class SpaghettiAutoConfigurationTest {
 
     @Test
     void aModuleWhoseJarIsAbsentHasNoBeans() {
-        runner.withClassLoader(new FilteredClassLoader(SearchModule.class, io.spaghetti.sdk.crypto.CryptoModule.class,
-                io.spaghetti.sdk.signalr.SignalRModule.class))
+        runner.withClassLoader(new FilteredClassLoader(SearchModule.class, CryptoModule.class,
+                SignalRModule.class))
                 .run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(Sdk.class).doesNotHaveBean(SearchModule.class)
                             .doesNotHaveBean(DocumentStore.class).doesNotHaveBean(FieldEncryptor.class)
@@ -173,13 +193,13 @@ class SpaghettiAutoConfigurationTest {
 
     @Configuration(proxyBeanMethods = false)
     static class WithAHub {
-        static final io.spaghetti.sdk.signalr.Hub HUB = new io.spaghetti.sdk.signalr.Hub() {
+        static final Hub HUB = new Hub() {
         };
 
         @Bean
-        io.spaghetti.sdk.spring.boot.SignalRHubMapping documentHub() {
-            return io.spaghetti.sdk.spring.boot.SignalRHubMapping.of("/hubs/documents", "DocumentHub", HUB,
-                    io.spaghetti.sdk.signalr.Authenticator.anonymous());
+        SignalRHubMapping documentHub() {
+            return SignalRHubMapping.of("/hubs/documents", "DocumentHub", HUB,
+                    Authenticator.anonymous());
         }
     }
 
@@ -187,10 +207,10 @@ class SpaghettiAutoConfigurationTest {
     void eachHubMappingHasItsHubContextBean() {
         runner.withUserConfiguration(WithAHub.class).run(context -> {
             assertThat(context).hasNotFailed();
-            io.spaghetti.sdk.backplane.HubContext hub = context.getBean("documentHubContext",
-                    io.spaghetti.sdk.backplane.HubContext.class);
+            HubContext hub = context.getBean("documentHubContext",
+                    HubContext.class);
             assertThat(hub.name()).isEqualTo("DocumentHub");
-            hub.sendAll("Ping").get(5, java.util.concurrent.TimeUnit.SECONDS);
+            hub.sendAll("Ping").get(5, TimeUnit.SECONDS);
             assertThat(context.getBean(SignalRHubs.class).connectionCount()).isZero();
         });
     }
@@ -198,23 +218,23 @@ class SpaghettiAutoConfigurationTest {
     /** Records when the web server's graceful shutdown (a late SmartLifecycle) stops and when the SDK's modules close. */
     @Configuration(proxyBeanMethods = false)
     static class ShutdownOrder {
-        static final java.util.List<String> EVENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+        static final List<String> EVENTS = new CopyOnWriteArrayList<>();
 
         @Bean
-        io.spaghetti.sdk.spring.boot.SdkCustomizer probeModule() {
-            return builder -> builder.module(new io.spaghetti.sdk.core.SdkModule() {
+        SdkCustomizer probeModule() {
+            return builder -> builder.module(new SdkModule() {
                 @Override
                 public String name() {
                     return "probe";
                 }
 
                 @Override
-                public void start(io.spaghetti.sdk.core.ModuleContext context) {
+                public void start(ModuleContext context) {
                 }
 
                 @Override
-                public io.spaghetti.sdk.core.Health health() {
-                    return io.spaghetti.sdk.core.Health.up();
+                public Health health() {
+                    return Health.up();
                 }
 
                 @Override
@@ -226,8 +246,8 @@ class SpaghettiAutoConfigurationTest {
 
         /** In the phase of Boot's WebServerGracefulShutdownLifecycle (SmartLifecycle.DEFAULT_PHASE - 2048). */
         @Bean
-        org.springframework.context.SmartLifecycle webServerGracefulShutdown() {
-            return new org.springframework.context.SmartLifecycle() {
+        SmartLifecycle webServerGracefulShutdown() {
+            return new SmartLifecycle() {
                 private volatile boolean running;
 
                 @Override
@@ -248,7 +268,7 @@ class SpaghettiAutoConfigurationTest {
 
                 @Override
                 public int getPhase() {
-                    return org.springframework.context.SmartLifecycle.DEFAULT_PHASE - 2048;
+                    return SmartLifecycle.DEFAULT_PHASE - 2048;
                 }
             };
         }
@@ -260,7 +280,7 @@ class SpaghettiAutoConfigurationTest {
         runner.withUserConfiguration(ShutdownOrder.class).run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(Sdk.class).health().module("probe").status())
-                    .isEqualTo(io.spaghetti.sdk.core.HealthStatus.UP);
+                    .isEqualTo(HealthStatus.UP);
             assertThat(ShutdownOrder.EVENTS).isEmpty();
         });
         assertThat(ShutdownOrder.EVENTS).containsExactly("web server drained", "sdk module closed");
@@ -298,14 +318,14 @@ class SpaghettiAutoConfigurationTest {
         runner.withUserConfiguration(SingleFlight.class).run(context -> {
             SlowCatalog catalog = context.getBean(SlowCatalog.class);
             SingleFlight.LOADS.set(0);
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
-                java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+                List<Future<String>> results = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     results.add(pool.submit(() -> catalog.load("k")));
                 }
-                for (java.util.concurrent.Future<String> r : results) {
-                    assertThat(r.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("loaded k");
+                for (Future<String> r : results) {
+                    assertThat(r.get(5, TimeUnit.SECONDS)).isEqualTo("loaded k");
                 }
             } finally {
                 pool.shutdownNow();
