@@ -9,7 +9,6 @@ import io.spaghetti.sdk.core.config.SdkConfig;
 import io.spaghetti.sdk.flags.FlagContext;
 import io.spaghetti.sdk.flags.Flags;
 import io.spaghetti.sdk.flags.FlagsModule;
-import io.spaghetti.sdk.flags.internal.FlagDefinitions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,8 +54,7 @@ public class FlagsBenchmark {
         sdk = Sdk.builder().config(config).meterRegistry(new SimpleMeterRegistry())
                 .modules(List.of(new FlagsModule())).build();
         flags = sdk.module(FlagsModule.class).flags();
-        String bootstrap = FlagDefinitions.load("classpath:flags/platform-flags.json", "development")
-                .clientFeaturesJson();
+        String bootstrap = FlagsModule.clientFeaturesJson("classpath:flags/platform-flags.json", "development");
         bare = new DefaultUnleash(UnleashConfig.builder().appName("flags-bench-bare")
                 .unleashAPI("http://127.0.0.1:9/api").disablePolling().disableMetrics()
                 .toggleBootstrapProvider(() -> Optional.of(bootstrap)).build());

@@ -4,6 +4,7 @@ import io.spaghetti.sdk.core.Health;
 import io.spaghetti.sdk.core.ModuleContext;
 import io.spaghetti.sdk.core.SdkModule;
 import io.spaghetti.sdk.core.config.ConfigSection;
+import io.spaghetti.sdk.flags.internal.FlagDefinitions;
 import io.spaghetti.sdk.flags.internal.UnleashFlags;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +33,15 @@ public final class FlagsModule implements SdkModule {
                 ? context.config().service().name() : config.appName();
         flags = new UnleashFlags(config, appName, context.config().service().instance(), context.meterRegistry(),
                 context.threadFactory("flags"));
+    }
+
+    /**
+     * Flag definitions (the {@code flags.definitions} format, e.g. {@code classpath:flags/platform-flags.json}) as
+     * Unleash's client-features JSON for one environment: the state to bootstrap a bare Unleash client or a test
+     * server with, so it answers as this module does.
+     */
+    public static String clientFeaturesJson(String definitionsLocation, String environment) {
+        return FlagDefinitions.load(definitionsLocation, environment).clientFeaturesJson();
     }
 
     public Flags flags() {

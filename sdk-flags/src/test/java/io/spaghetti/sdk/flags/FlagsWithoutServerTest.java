@@ -48,6 +48,15 @@ class FlagsWithoutServerTest {
     }
 
     @Test
+    void theBundledDefinitionsAreExportedAsUnleashClientFeaturesForABareClient() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode features = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                FlagsModule.clientFeaturesJson("classpath:flags/platform-flags.json", "development")).path("features");
+        assertThat(features.isArray()).isTrue();
+        assertThat(features.findValuesAsText("name")).contains("ai_document_generation", "advanced_search",
+                "real_time_collaboration");
+    }
+
+    @Test
     void rolloutFractionsForMembersAndNobodyElse() {
         try (Sdk sdk = start("")) {
             Flags flags = sdk.module(FlagsModule.class).flags();
