@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spaghetti.sdk.core.ai.AiConfig;
 import io.spaghetti.sdk.core.config.SdkConfig;
+import io.spaghetti.sdk.core.internal.ai.TieredAiCache;
 import io.spaghetti.sdk.core.config.ServiceConfig;
 import io.spaghetti.sdk.core.internal.bootstrap.ModuleGraph;
 import io.spaghetti.sdk.core.internal.bootstrap.ModuleRunner;
@@ -52,6 +54,7 @@ public final class Sdk implements AutoCloseable {
     private final HealthMonitor healthMonitor;
     private final Map<Class<?>, SdkModule> byType = new LinkedHashMap<>();
     private volatile boolean closed;
+    private volatile io.spaghetti.sdk.core.ai.AiCache aiCache;
 
     private Sdk(Builder b) {
         this.config = b.config != null ? b.config : SdkConfig.load();
@@ -127,6 +130,20 @@ public final class Sdk implements AutoCloseable {
     /** Instrumentation for AI calls (response time, tokens, cost, errors, queue length) on this SDK's registry. */
     public io.spaghetti.sdk.core.ai.AiMetrics aiMetrics() {
         return aiMetrics;
+    }
+
+    /** AI answers on the tiered cache, keyed by provider, model, prompt hash and parameters (section {@code ai}). */
+    public io.spaghetti.sdk.core.ai.AiCache aiCache() {
+        io.spaghetti.sdk.core.ai.AiCache c = aiCache;
+        if (c == null) {
+            synchronized (this) {
+                if (aiCache == null) {
+                    aiCache = new TieredAiCache(cache(), aiMetrics, config.section(AiConfig.SECTION));
+                }
+                c = aiCache;
+            }
+        }
+        return c;
     }
 
     /** The tiered caches (module {@code cache}). */

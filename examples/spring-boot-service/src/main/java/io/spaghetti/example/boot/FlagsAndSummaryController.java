@@ -1,6 +1,9 @@
 package io.spaghetti.example.boot;
 
+import io.spaghetti.sdk.core.ai.AiAnswer;
+import io.spaghetti.sdk.core.ai.AiCache;
 import io.spaghetti.sdk.core.ai.AiMetrics;
+import io.spaghetti.sdk.core.ai.AiRequest;
 import io.spaghetti.sdk.flags.FlagContext;
 import io.spaghetti.sdk.flags.FlagEvaluation;
 import io.spaghetti.sdk.flags.Flags;
@@ -27,10 +30,12 @@ import org.springframework.web.server.ResponseStatusException;
 class FlagsAndSummaryController {
     private final Flags flags;
     private final AiMetrics ai;
+    private final AiCache answers;
 
-    FlagsAndSummaryController(Flags flags, AiMetrics ai) {
+    FlagsAndSummaryController(Flags flags, AiMetrics ai, AiCache answers) {
         this.flags = flags;
         this.ai = ai;
+        this.answers = answers;
         ai.queueLength(() -> 0);
     }
 
@@ -60,9 +65,13 @@ class FlagsAndSummaryController {
             ai.recordError("local-stub", "first-sentence", "bad_request", Duration.ofNanos(System.nanoTime() - t0));
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "POST the text to summarize");
         }
-        String summary = text.strip().split("(?<=[.!?])\\s", 2)[0];
-        ai.recordCall("local-stub", "first-sentence", Duration.ofNanos(System.nanoTime() - t0), text.length() / 4,
-                summary.length() / 4, 0.0);
-        return summary + "\n";
+        // Through the AI cache: the same text again (on any instance) is answered without calling the "provider".
+        AiAnswer answer = answers.answer(AiRequest.of("local-stub", "first-sentence", text.strip()), request -> {
+            String summary = request.prompt().split("(?<=[.!?])\\s", 2)[0];
+            ai.recordCall("local-stub", "first-sentence", Duration.ofNanos(System.nanoTime() - t0),
+                    request.prompt().length() / 4, summary.length() / 4, 0.0);
+            return new AiAnswer(summary, request.prompt().length() / 4, summary.length() / 4, 0.0);
+        });
+        return answer.text() + "\n";
     }
 }

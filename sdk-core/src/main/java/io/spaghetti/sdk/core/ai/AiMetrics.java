@@ -60,6 +60,30 @@ public final class AiMetrics {
                 .description("Failed AI requests by provider and error type").register(registry).increment();
     }
 
+    /** An answer the AI cache served: the call it saved, its tokens and its cost. */
+    public void recordCacheHit(String provider, String model, AiAnswer saved) {
+        String p = bounded(providers, provider);
+        String m = bounded(models, model);
+        cacheRequests(p, m, "hit").increment();
+        Counter.builder("ai.cache.tokens.saved").tags("provider", p, "model", m, "direction", "in")
+                .description("Tokens the AI cache saved").register(registry).increment(saved.tokensIn());
+        Counter.builder("ai.cache.tokens.saved").tags("provider", p, "model", m, "direction", "out").register(registry)
+                .increment(saved.tokensOut());
+        Counter.builder("ai.cache.cost.saved").baseUnit("usd").tags("provider", p, "model", m)
+                .description("What the answers the AI cache served cost when they were first made").register(registry)
+                .increment(saved.costUsd());
+    }
+
+    /** A request the AI cache could not answer: the provider was called. */
+    public void recordCacheMiss(String provider, String model) {
+        cacheRequests(bounded(providers, provider), bounded(models, model), "miss").increment();
+    }
+
+    private Counter cacheRequests(String provider, String model, String result) {
+        return Counter.builder("ai.cache.requests").tags("provider", provider, "model", model, "result", result)
+                .description("AI cache lookups by result").register(registry);
+    }
+
     /** Publishes the AI work-queue length as {@code ai.queue.length}. */
     public void queueLength(Supplier<Number> length) {
         // Micrometer holds gauge state weakly; a caller's lambda would be collected and the gauge turn NaN.

@@ -1,6 +1,7 @@
 package io.spaghetti.sdk.core.config;
 
 import io.spaghetti.sdk.core.SdkModule;
+import io.spaghetti.sdk.core.ai.AiConfig;
 import io.spaghetti.sdk.core.internal.config.ConfigLoader;
 import io.spaghetti.sdk.core.redis.RedisConfig;
 import io.spaghetti.sdk.core.resilience.ResilienceConfig;
@@ -99,7 +100,7 @@ public final class SdkConfig {
 
     static List<ConfigSection<?>> knownSections(ClassLoader cl) {
         List<ConfigSection<?>> sections = new ArrayList<>(List.of(ServiceConfig.SECTION, ResilienceConfig.SECTION,
-                HealthConfig.SECTION));
+                HealthConfig.SECTION, AiConfig.SECTION));
         for (SdkModule m : ServiceLoader.load(SdkModule.class, cl)) {
             ConfigSection<?> s = m.configSection();
             if (s != null && sections.stream().noneMatch(k -> k.name().equals(s.name()))) {

@@ -2,6 +2,7 @@ package io.spaghetti.sdk.spring.boot.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spaghetti.sdk.core.Sdk;
+import io.spaghetti.sdk.core.ai.AiCache;
 import io.spaghetti.sdk.core.ai.AiMetrics;
 import io.spaghetti.sdk.core.cache.Caches;
 import io.spaghetti.sdk.core.config.SdkConfig;
@@ -79,6 +80,12 @@ public class SpaghettiSdkAutoConfiguration {
     @ConditionalOnMissingBean
     public AiMetrics spaghettiAiMetrics(Sdk sdk) {
         return sdk.aiMetrics();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public AiCache spaghettiAiCache(Sdk sdk) {
+        return sdk.aiCache();
     }
 
     @Bean

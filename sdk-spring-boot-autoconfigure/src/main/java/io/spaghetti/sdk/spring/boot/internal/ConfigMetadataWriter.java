@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.spaghetti.sdk.core.SdkModule;
+import io.spaghetti.sdk.core.ai.AiConfig;
 import io.spaghetti.sdk.core.config.ConfigSection;
 import io.spaghetti.sdk.core.config.HealthConfig;
 import io.spaghetti.sdk.core.config.ServiceConfig;
@@ -50,7 +51,7 @@ public final class ConfigMetadataWriter {
         Map<String, JsonNode> written = new LinkedHashMap<>();
         Map<String, String> descriptions = new LinkedHashMap<>();
         List<ConfigSection<?>> sections = new ArrayList<>(List.of(ServiceConfig.SECTION, ResilienceConfig.SECTION,
-                HealthConfig.SECTION));
+                HealthConfig.SECTION, AiConfig.SECTION));
         ServiceLoader.load(SdkModule.class, ConfigMetadataWriter.class.getClassLoader()).forEach(m -> {
             if (m.configSection() != null) {
                 sections.add(m.configSection());

@@ -28,7 +28,7 @@ class ConfigMetadataTest {
         }
         int checked = 0;
         for (URL url : Collections.list(getClass().getClassLoader().getResources("META-INF/spaghetti-sdk/defaults"))) {
-            for (String section : new String[] {"service", "resilience", "health", "redis", "cache", "search",
+            for (String section : new String[] {"service", "resilience", "health", "ai", "redis", "cache", "search",
                     "backplane", "signalr", "crypto", "flags"}) {
                 URL file = new URL(url, "defaults/" + section + ".yaml");
                 JsonNode tree;
