@@ -8,6 +8,8 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spaghetti.sdk.backplane.BackplaneModule;
 import io.spaghetti.sdk.core.HealthReport;
+import io.spaghetti.sdk.core.ai.AiAnswer;
+import io.spaghetti.sdk.core.ai.AiRequest;
 import io.spaghetti.sdk.core.HealthStatus;
 import io.spaghetti.sdk.core.Sdk;
 import io.spaghetti.sdk.core.cache.TieredCache;
@@ -296,10 +298,14 @@ public final class ExampleService implements AutoCloseable {
             sdk.aiMetrics().recordError("local-stub", "first-sentence", "bad_request", Duration.ofNanos(System.nanoTime() - t0));
             throw Requests.Problem.badRequest("POST the text to summarize");
         }
-        String summary = text.strip().split("(?<=[.!?])\\s", 2)[0];
-        sdk.aiMetrics().recordCall("local-stub", "first-sentence", Duration.ofNanos(System.nanoTime() - t0),
-                text.length() / 4, summary.length() / 4, 0.0);
-        ctx.contentType("text/plain; charset=utf-8").result(summary + "\n");
+        // Through the AI cache: the same text again (on any instance) is answered without calling the "provider".
+        AiAnswer answer = sdk.aiCache().answer(AiRequest.of("local-stub", "first-sentence", text.strip()), request -> {
+            String summary = request.prompt().split("(?<=[.!?])\\s", 2)[0];
+            sdk.aiMetrics().recordCall("local-stub", "first-sentence", Duration.ofNanos(System.nanoTime() - t0),
+                    request.prompt().length() / 4, summary.length() / 4, 0.0);
+            return new AiAnswer(summary, request.prompt().length() / 4, summary.length() / 4, 0.0);
+        });
+        ctx.contentType("text/plain; charset=utf-8").result(answer.text() + "\n");
     }
 
     private DocumentStore documentStore() {
