@@ -47,8 +47,10 @@ class PrometheusScrapeIT {
         SdkConfig config = StackConfig.load();
         try (ExampleService service = new ExampleService(Sdk.bootstrap(config), 0)) {
             String base = "http://127.0.0.1:" + service.port();
-            post(base + "/ai/summarize", "First sentence. Second one.");
-            post(base + "/ai/summarize", "First sentence. Second one."); // an AI cache hit
+            // Unique per run (the AI cache keeps answers in Redis across runs): a provider call, then a cache hit.
+            String summarized = "First sentence " + System.nanoTime() + ". Second one.";
+            post(base + "/ai/summarize", summarized);
+            post(base + "/ai/summarize", summarized);
             post(base + "/ai/summarize", "");
             post(base + "/search/documents?tenant=prom", "{\"id\":\"p1\",\"title\":\"Prometheus\",\"body\":\"scrape\",\"tags\":[]}");
             http.send(HttpRequest.newBuilder(URI.create(base + "/search?tenant=prom&q=scrape")).build(),
