@@ -146,11 +146,8 @@ public final class ExampleService implements AutoCloseable {
     }
 
     static void problem(Context ctx, int status, String detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("title", HttpStatus.forStatus(status).getMessage());
-        body.put("detail", detail);
-        ctx.status(status).contentType("application/problem+json").result(Requests.JSON.valueToTree(body).toString());
+        ctx.status(status).contentType("application/problem+json")
+                .result(Requests.problemJson(status, HttpStatus.forStatus(status).getMessage(), detail));
     }
 
     /**

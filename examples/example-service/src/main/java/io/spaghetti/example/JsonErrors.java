@@ -2,8 +2,6 @@ package io.spaghetti.example;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -19,12 +17,9 @@ final class JsonErrors extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
             Callback callback) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", code);
-        body.put("title", HttpStatus.getMessage(code));
-        body.put("detail", message == null || message.isBlank() ? HttpStatus.getMessage(code) : message);
+        String body = Requests.problemJson(code, HttpStatus.getMessage(code),
+                message == null || message.isBlank() ? HttpStatus.getMessage(code) : message);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
-        response.write(true, ByteBuffer.wrap(Requests.JSON.valueToTree(body).toString().getBytes(StandardCharsets.UTF_8)),
-                callback);
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
 }

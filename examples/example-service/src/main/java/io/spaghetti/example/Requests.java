@@ -10,7 +10,9 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.spaghetti.sdk.core.json.SdkJson;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the example accepts, checked before anything runs: single-valued query parameters, id and tenant shapes,
@@ -33,6 +35,15 @@ final class Requests {
             mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
         return mapper;
+    }
+
+    /** The JSON problem body every refusal of the service has: status, title, detail. */
+    static String problemJson(int status, String title, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("title", title);
+        body.put("detail", detail);
+        return JSON.valueToTree(body).toString();
     }
 
     /** A 4xx with the reason a client can act on. */

@@ -11,8 +11,10 @@ import io.spaghetti.sdk.core.cache.TieredCache;
 import io.spaghetti.sdk.core.cache.ValueCodec;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -27,7 +29,10 @@ public final class TieredAiCache implements AiCache {
     private final Caches caches;
     private final AiMetrics metrics;
     private final AiConfig.Cache config;
+    /** By the model as callers name it. */
     private final Map<String, TieredCache<AiAnswer>> byModel = new ConcurrentHashMap<>();
+    /** The cache names made so far, at most {@value #MAX_MODELS} plus "other". */
+    private final Set<String> named = new HashSet<>();
 
     public TieredAiCache(Caches caches, AiMetrics metrics, AiConfig config) {
         this.caches = caches;
@@ -60,22 +65,27 @@ public final class TieredAiCache implements AiCache {
         cacheFor(request.model()).invalidate(request.key());
     }
 
+    /** The model's cache: one map lookup on the hot path; naming and the bound only when a model is first seen. */
     private TieredCache<AiAnswer> cacheFor(String model) {
-        String m = model.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
-        TieredCache<AiAnswer> cache = byModel.get(m);
-        if (cache != null) {
-            return cache;
+        TieredCache<AiAnswer> cache = byModel.get(model);
+        return cache != null ? cache : byModel.computeIfAbsent(model, this::create);
+    }
+
+    private TieredCache<AiAnswer> create(String model) {
+        String name = model.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
+        Duration ttl = config.ttlFor(model);
+        synchronized (named) {
+            if (!named.contains(name) && named.size() >= MAX_MODELS) {
+                name = "other";
+                ttl = config.ttl();
+            }
+            named.add(name);
         }
-        synchronized (byModel) {
-            String name = byModel.size() < MAX_MODELS || byModel.containsKey(m) ? m : "other";
-            return byModel.computeIfAbsent(name, n -> {
-                Duration ttl = n.equals("other") ? config.ttl() : config.ttlFor(model);
-                CacheSpec base = caches.specFor("ai-responses-" + n);
-                CacheSpec spec = base.toBuilder().l2Ttl(ttl).l1Ttl(ttl.compareTo(base.l1Ttl()) < 0 ? ttl : base.l1Ttl())
-                        .maxValueBytes(config.maxAnswerBytes()).clusterWideLoad(config.clusterWide()).cacheNulls(false)
-                        .build();
-                return caches.cache("ai-responses-" + n, CODEC, spec);
-            });
-        }
+        String cacheName = "ai-responses-" + name;
+        CacheSpec base = caches.specFor(cacheName);
+        CacheSpec spec = base.toBuilder().l2Ttl(ttl).l1Ttl(ttl.compareTo(base.l1Ttl()) < 0 ? ttl : base.l1Ttl())
+                .maxValueBytes(config.maxAnswerBytes()).clusterWideLoad(config.clusterWide()).cacheNulls(false).build();
+        // Caches hands out one instance per name: models that share "other" share its cache.
+        return caches.cache(cacheName, CODEC, spec);
     }
 }

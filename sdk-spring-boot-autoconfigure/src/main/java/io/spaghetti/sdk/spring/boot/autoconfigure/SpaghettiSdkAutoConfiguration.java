@@ -34,8 +34,10 @@ public class SpaghettiSdkAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public SdkConfig spaghettiSdkConfig(ConfigurableEnvironment environment) {
-        return EnvironmentConfig.load(environment, System.getenv(), SpaghettiSdkAutoConfiguration.class.getClassLoader());
+    public SdkConfig spaghettiSdkConfig(ConfigurableEnvironment environment, ObjectProvider<CommonTags> tags) {
+        CommonTags bound = tags.getIfAvailable();
+        return bound != null ? bound.config()
+                : EnvironmentConfig.load(environment, System.getenv(), SpaghettiSdkAutoConfiguration.class.getClassLoader());
     }
 
     @Bean(destroyMethod = "close")

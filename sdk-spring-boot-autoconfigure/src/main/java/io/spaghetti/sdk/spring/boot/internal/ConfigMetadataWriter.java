@@ -2,30 +2,36 @@ package io.spaghetti.sdk.spring.boot.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.spaghetti.sdk.core.SdkModule;
 import io.spaghetti.sdk.core.ai.AiConfig;
 import io.spaghetti.sdk.core.config.ConfigSection;
 import io.spaghetti.sdk.core.config.HealthConfig;
-import io.spaghetti.sdk.core.config.ServiceConfig;
-import io.spaghetti.sdk.core.resilience.ResilienceConfig;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.ServiceLoader;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spaghetti.sdk.core.config.SdkConfig;
 import io.spaghetti.sdk.core.config.Secret;
+import io.spaghetti.sdk.core.config.ServiceConfig;
+import io.spaghetti.sdk.core.resilience.ResilienceConfig;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes {@code META-INF/spring-configuration-metadata.json} from the SDK's own sections and their built-in
@@ -59,7 +65,7 @@ public final class ConfigMetadataWriter {
         });
         for (ConfigSection<?> s : sections) {
             try (InputStream in = s.type().getClassLoader().getResourceAsStream(s.defaultsResource())) {
-                String text = in == null ? "" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 written.put(s.name(), text.isBlank() ? null : YAML.readTree(text));
                 descriptions.putAll(comments(text, EnvironmentConfig.PREFIX + kebab(s.name())));
             } catch (IOException e) {
@@ -80,8 +86,8 @@ public final class ConfigMetadataWriter {
         return root;
     }
 
-    private static final java.util.regex.Pattern KEY_LINE =
-            java.util.regex.Pattern.compile("^( *)([A-Za-z][A-Za-z0-9_]*):(?:[^#]*?)(?:\\s+#\\s*(.*))?$");
+    private static final Pattern KEY_LINE =
+            Pattern.compile("^( *)([A-Za-z][A-Za-z0-9_]*):(?:[^#]*?)(?:\\s+#\\s*(.*))?$");
 
     /**
      * The defaults files' comments, as IDE descriptions: a key's trailing comment, else the comment lines right
@@ -89,7 +95,7 @@ public final class ConfigMetadataWriter {
      */
     static Map<String, String> comments(String yaml, String prefix) {
         Map<String, String> out = new LinkedHashMap<>();
-        java.util.Deque<String[]> path = new java.util.ArrayDeque<>();
+        Deque<String[]> path = new ArrayDeque<>();
         StringBuilder above = new StringBuilder();
         for (String line : yaml.split("\n")) {
             String trimmed = line.strip();
@@ -97,7 +103,7 @@ public final class ConfigMetadataWriter {
                 above.append(above.length() == 0 ? "" : " ").append(trimmed.substring(1).strip());
                 continue;
             }
-            java.util.regex.Matcher m = KEY_LINE.matcher(line);
+            Matcher m = KEY_LINE.matcher(line);
             if (!m.matches()) {
                 above.setLength(0);
                 continue;
@@ -107,7 +113,7 @@ public final class ConfigMetadataWriter {
                 path.pop();
             }
             StringBuilder key = new StringBuilder(prefix);
-            java.util.Iterator<String[]> outer = path.descendingIterator();
+            Iterator<String[]> outer = path.descendingIterator();
             while (outer.hasNext()) {
                 key.append('.').append(kebab(outer.next()[1]));
             }

@@ -25,6 +25,8 @@ public final class ReadinessMembership implements HealthEndpointGroupsPostProces
     private static final String READINESS_STATE = "readinessState";
     private final Supplier<Sdk> sdk;
     private final boolean probes;
+    /** Which modules are required is configuration: fixed once the SDK runs. */
+    private volatile Set<String> required;
 
     /** @param probes whether Actuator's probe groups are on ({@code management.endpoint.health.probes.enabled}) */
     public ReadinessMembership(Supplier<Sdk> sdk, boolean probes) {
@@ -55,8 +57,13 @@ public final class ReadinessMembership implements HealthEndpointGroupsPostProces
     }
 
     private Set<String> requiredContributors() {
-        return sdk.get().health().modules().stream().filter(m -> m.required())
-                .map(m -> ModuleHealthIndicator.contributorName(m.module())).collect(Collectors.toSet());
+        Set<String> r = required;
+        if (r == null) {
+            r = sdk.get().health().modules().stream().filter(m -> m.required())
+                    .map(m -> ModuleHealthIndicator.contributorName(m.module())).collect(Collectors.toUnmodifiableSet());
+            required = r;
+        }
+        return r;
     }
 
     /** A group with its own members and another group's rules (who sees what, aggregation, HTTP status). */
