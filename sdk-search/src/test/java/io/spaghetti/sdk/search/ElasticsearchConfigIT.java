@@ -2,10 +2,10 @@ package io.spaghetti.sdk.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spaghetti.sdk.core.testing.StackEnv;
+import io.spaghetti.sdk.search.internal.SearchClientFactory;
 import org.elasticsearch.client.Request;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class ElasticsearchConfigIT {
     @Test
     void everyNodeRunsTheBundledConfig() throws Exception {
         // the typed client cannot decode node settings of 8.19 (it requires cluster.election), so read raw JSON
-        var rest = ((RestClientTransport) SearchStack.admin()._transport()).restClient();
+        var rest = ((SearchClientFactory.Transport) SearchStack.admin()._transport()).restClient();
         JsonNode nodes = new ObjectMapper().readTree(rest.performRequest(
                 new Request("GET", "/_nodes/settings?flat_settings=true")).getEntity().getContent()).path("nodes");
         assertThat(nodes.size()).isEqualTo(3);

@@ -3,7 +3,8 @@ package io.spaghetti.sdk.search.internal;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.TransportUtils;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
+import co.elastic.clients.json.JsonpMapper;
+import co.elastic.clients.transport.ElasticsearchTransportBase;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -48,6 +49,21 @@ public final class SearchClientFactory {
                 .build();
         ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        return new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(mapper)));
+        return new ElasticsearchClient(new Transport(rest, new JacksonJsonpMapper(mapper)));
+    }
+
+    /** What {@code RestClientTransport} is, over {@link RetrySafeHttpClient}. */
+    public static final class Transport extends ElasticsearchTransportBase {
+        private final RestClient restClient;
+
+        Transport(RestClient restClient, JsonpMapper mapper) {
+            super(new RetrySafeHttpClient(restClient), null, mapper);
+            this.restClient = restClient;
+        }
+
+        /** The low-level client, for requests the typed client cannot decode. */
+        public RestClient restClient() {
+            return restClient;
+        }
     }
 }
