@@ -15,6 +15,9 @@ public interface Flags {
     /** Flags currently known (from the server, the backup file or the bundled definitions). */
     Set<String> knownFlags();
 
+    /** Tells {@code listener} when the server comes and goes and when flags change. */
+    void addListener(FlagsListener listener);
+
     /** Time since the last successful fetch from the server; empty when no server is configured or none succeeded yet. */
     Optional<Duration> lastGoodFetchAge();
 }

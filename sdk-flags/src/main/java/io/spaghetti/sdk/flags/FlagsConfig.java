@@ -16,10 +16,12 @@ import java.time.Duration;
  * @param appName     empty: {@code service.name}
  * @param backupFile  last known server state; null: {@code <tmp>/spaghetti-flags-<appName>.json}
  * @param definitions the flag definitions (Unleash export format) used as bootstrap, {@code classpath:} or a path
+ * @param answerCacheSize answers of deterministic flags kept per state, by flag and context, so a repeated
+ *                    evaluation skips the client's engine (usage counts stay exact); 0: every call goes to the engine
  */
 public record FlagsConfig(boolean enabled, boolean required, String url, Secret apiToken, String appName,
         String environment, Duration pollInterval, Duration metricsInterval, boolean sendMetrics, Path backupFile,
-        String definitions) implements ModuleSection, Validated {
+        String definitions, int answerCacheSize) implements ModuleSection, Validated {
 
     public static final ConfigSection<FlagsConfig> SECTION = ConfigSection.of("flags", FlagsConfig.class);
 
@@ -33,6 +35,8 @@ public record FlagsConfig(boolean enabled, boolean required, String url, Secret 
                 "must be at least 1s", "use e.g. 10s");
         problems.require(metricsInterval.getSeconds() >= 1, path + ".metricsInterval", metricsInterval,
                 "must be at least 1s", "use e.g. 60s");
+        problems.require(answerCacheSize >= 0, path + ".answerCacheSize", answerCacheSize, "must not be negative",
+                "use e.g. 10000, or 0 to evaluate every call in the client's engine");
         problems.require(definitions != null && !definitions.isBlank(), path + ".definitions", definitions,
                 "is empty", "use classpath:flags/platform-flags.json or a file path");
     }

@@ -102,10 +102,16 @@ class FlagsWithoutServerTest {
             assertThat(unknown.errorCode()).isEqualTo("FLAG_NOT_FOUND");
             assertThat(flags.evaluate("advanced_search", FlagContext.user("u").build()).reason())
                     .isEqualTo(FlagReason.DEFAULT);
-            FlagEvaluation member = flags.evaluate("advanced_search", FlagContext.user("u").group("power_users").build());
-            assertThat(member.reason()).isEqualTo(FlagReason.SPLIT);
+            // a percentage rollout decided for a member it includes; one it leaves out gets the default
+            for (int i = 0; i < 50; i++) {
+                FlagEvaluation member = flags.evaluate("advanced_search",
+                        FlagContext.user("u" + i).group("power_users").build());
+                assertThat(member.reason()).isEqualTo(member.value() ? FlagReason.SPLIT : FlagReason.DEFAULT);
+            }
             assertThat(sdk.meterRegistry().get("flags.evaluations").tags("flag", "other", "result", "false")
                     .functionCounter().count()).isEqualTo(1);
+            assertThat(sdk.meterRegistry().get("flags.evaluations").tags("flag", "advanced_search").functionCounters()
+                    .stream().mapToDouble(c -> c.count()).sum()).isEqualTo(51);
         }
     }
 
@@ -122,7 +128,7 @@ class FlagsWithoutServerTest {
                 FlagEvaluationDetails<Boolean> d = client.getBooleanDetails("advanced_search", false, ctx);
                 assertThat(d.getValue()).isEqualTo(flags.isEnabled("advanced_search",
                         FlagContext.user("user-" + i).group("power_users").build()));
-                assertThat(d.getReason()).isEqualTo("SPLIT");
+                assertThat(d.getReason()).isEqualTo(d.getValue() ? "SPLIT" : "DEFAULT");
             }
             FlagEvaluationDetails<Boolean> missing = client.getBooleanDetails("nope", true, new MutableContext("u"));
             assertThat(missing.getValue()).isTrue();

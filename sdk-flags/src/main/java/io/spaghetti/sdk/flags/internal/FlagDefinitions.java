@@ -10,27 +10,29 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The platform's flag definitions in Unleash's export format (the file the stack imports into the
- * server), turned into the client-features document the Unleash client takes as bootstrap, so a
- * service with no server answers exactly as the server would.
+ * Flag definitions in Unleash's export format (the file the stack imports into the server), turned into the
+ * client-features document the Unleash client takes as bootstrap, so a service with no server answers exactly as
+ * one with the server would. Everything the format holds is kept: strategies in their sort order (disabled ones
+ * dropped, as the server does), constraints with every operator and option, strategy variants, segments, feature
+ * variants per environment, dependencies and impression data.
+ *
+ * <p>An export lists a segment by id and name only; for the no-server route give each segment its
+ * {@code constraints} too (the server's import ignores them).
  */
 public final class FlagDefinitions {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String clientFeaturesJson;
-    private final Map<String, Boolean> percentageRollout;
-    private final Map<String, Set<String>> targetedGroups;
 
-    private FlagDefinitions(String clientFeaturesJson, Map<String, Boolean> percentageRollout,
-            Map<String, Set<String>> targetedGroups) {
+    private FlagDefinitions(String clientFeaturesJson) {
         this.clientFeaturesJson = clientFeaturesJson;
-        this.percentageRollout = percentageRollout;
-        this.targetedGroups = targetedGroups;
     }
 
     /**
@@ -50,9 +52,20 @@ public final class FlagDefinitions {
         if (root == null || !root.path("features").isArray()) {
             throw invalid(location, "has no 'features' list (expected Unleash's export format)");
         }
+        Map<String, ObjectNode> features = features(location, root);
+        environments(location, root, environment, features);
+        strategies(location, root, environment, features);
+        dependencies(location, root, features);
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("version", 2);
+        ArrayNode list = doc.putArray("features");
+        features.values().forEach(list::add);
+        doc.set("segments", segments(location, root, features));
+        return new FlagDefinitions(doc.toString());
+    }
+
+    private static Map<String, ObjectNode> features(String location, JsonNode root) {
         Map<String, ObjectNode> features = new LinkedHashMap<>();
-        Map<String, Boolean> rollout = new LinkedHashMap<>();
-        Map<String, Set<String>> groups = new LinkedHashMap<>();
         int i = 0;
         for (JsonNode f : root.get("features")) {
             String name = f.path("name").asText("");
@@ -64,72 +77,111 @@ public final class FlagDefinitions {
             out.put("type", f.path("type").asText("release"));
             out.put("project", f.path("project").asText("default"));
             out.put("enabled", f.path("enabled").asBoolean(true));
-            out.put("stale", false);
+            out.put("stale", f.path("stale").asBoolean(false));
+            out.put("impressionData", f.path("impressionData").asBoolean(false));
             out.putArray("strategies");
-            out.putArray("variants");
+            // older exports carry the variants on the feature, newer ones per environment
+            out.set("variants", f.path("variants").isArray() ? f.get("variants").deepCopy() : JSON.createArrayNode());
             features.put(name, out);
-            rollout.put(name, false);
             i++;
         }
+        return features;
+    }
+
+    private static void environments(String location, JsonNode root, String environment,
+            Map<String, ObjectNode> features) {
         for (JsonNode env : root.path("featureEnvironments")) {
-            String name = env.path("featureName").asText(env.path("name").asText());
-            ObjectNode f = features.get(name);
-            if (f == null) {
-                throw invalid(location, "featureEnvironments names unknown feature '" + name + "'");
-            }
+            ObjectNode f = feature(location, "featureEnvironments", env.path("featureName").asText(
+                    env.path("name").asText()), features);
             if (environment.equals(env.path("environment").asText(environment))) {
                 f.put("enabled", env.path("enabled").asBoolean());
-            }
-        }
-        for (JsonNode s : root.path("featureStrategies")) {
-            String name = s.path("featureName").asText("");
-            ObjectNode f = features.get(name);
-            if (f == null) {
-                throw invalid(location, "featureStrategies names unknown feature '" + name + "'");
-            }
-            if (!environment.equals(s.path("environment").asText(environment))) {
-                continue;
-            }
-            if (!s.path("name").isTextual()) {
-                throw invalid(location, "a strategy of '" + name + "' has no name");
-            }
-            ObjectNode strategy = ((ArrayNode) f.get("strategies")).addObject();
-            strategy.put("name", s.get("name").asText());
-            strategy.set("parameters", s.path("parameters").isObject() ? s.get("parameters") : JSON.createObjectNode());
-            strategy.set("constraints", s.path("constraints").isArray() ? s.get("constraints") : JSON.createArrayNode());
-            String pct = s.path("parameters").path("rollout").asText("100");
-            rollout.merge(name, !"100".equals(pct), Boolean::logicalOr);
-            for (JsonNode c : s.path("constraints")) {
-                if ("groups".equals(c.path("contextName").asText())) {
-                    c.path("values").forEach(v -> groups.computeIfAbsent(name, k -> new java.util.HashSet<>())
-                            .add(v.asText().replace(",", "")));
+                if (env.path("variants").isArray()) {
+                    f.set("variants", env.get("variants").deepCopy());
                 }
             }
         }
-        ObjectNode doc = JSON.createObjectNode();
-        doc.put("version", 2);
-        ArrayNode list = doc.putArray("features");
-        features.values().forEach(list::add);
-        return new FlagDefinitions(doc.toString(), Map.copyOf(rollout), Map.copyOf(groups));
+    }
+
+    private static void strategies(String location, JsonNode root, String environment,
+            Map<String, ObjectNode> features) {
+        List<JsonNode> sorted = new ArrayList<>();
+        root.path("featureStrategies").forEach(sorted::add);
+        sorted.sort(Comparator.comparingInt(s -> s.path("sortOrder").asInt(0)));
+        for (JsonNode s : sorted) {
+            ObjectNode f = feature(location, "featureStrategies", s.path("featureName").asText(""), features);
+            if (!environment.equals(s.path("environment").asText(environment)) || s.path("disabled").asBoolean()) {
+                continue;
+            }
+            if (!s.path("name").isTextual()) {
+                throw invalid(location, "a strategy of '" + f.get("name").asText() + "' has no name");
+            }
+            ObjectNode strategy = ((ArrayNode) f.get("strategies")).addObject();
+            strategy.put("name", s.get("name").asText());
+            strategy.set("parameters", s.path("parameters").isObject() ? s.get("parameters").deepCopy()
+                    : JSON.createObjectNode());
+            strategy.set("constraints", s.path("constraints").isArray() ? s.get("constraints").deepCopy()
+                    : JSON.createArrayNode());
+            strategy.set("segments", s.path("segments").isArray() ? s.get("segments").deepCopy()
+                    : JSON.createArrayNode());
+            strategy.set("variants", s.path("variants").isArray() ? s.get("variants").deepCopy()
+                    : JSON.createArrayNode());
+        }
+    }
+
+    private static void dependencies(String location, JsonNode root, Map<String, ObjectNode> features) {
+        for (JsonNode d : root.path("dependencies")) {
+            ObjectNode child = feature(location, "dependencies", d.path("feature").asText(""), features);
+            ArrayNode out = child.putArray("dependencies");
+            for (JsonNode parent : d.path("dependencies")) {
+                feature(location, "dependencies of '" + child.get("name").asText() + "'",
+                        parent.path("feature").asText(""), features);
+                ObjectNode p = out.addObject();
+                p.put("feature", parent.get("feature").asText());
+                p.put("enabled", parent.path("enabled").asBoolean(true));
+                if (parent.path("variants").isArray() && !parent.get("variants").isEmpty()) {
+                    p.set("variants", parent.get("variants").deepCopy());
+                }
+            }
+        }
+    }
+
+    /** The segments the strategies use, each with its constraints. */
+    private static ArrayNode segments(String location, JsonNode root, Map<String, ObjectNode> features) {
+        Map<Integer, JsonNode> declared = new LinkedHashMap<>();
+        root.path("segments").forEach(s -> declared.put(s.path("id").asInt(), s));
+        ArrayNode out = JSON.createArrayNode();
+        java.util.Set<Integer> used = new java.util.TreeSet<>();
+        features.values().forEach(f -> f.get("strategies").forEach(s -> s.get("segments")
+                .forEach(id -> used.add(id.asInt()))));
+        for (int id : used) {
+            JsonNode s = declared.get(id);
+            if (s == null) {
+                throw invalid(location, "a strategy uses segment " + id + ", which 'segments' does not list");
+            }
+            if (!s.path("constraints").isArray()) {
+                throw invalid(location, "segment " + id + " ('" + s.path("name").asText() + "') has no constraints"
+                        + " (an export lists segments by name only: add the segment's constraints for the"
+                        + " no-server route)");
+            }
+            ObjectNode seg = out.addObject();
+            seg.put("id", id);
+            seg.put("name", s.path("name").asText());
+            seg.set("constraints", s.get("constraints").deepCopy());
+        }
+        return out;
+    }
+
+    private static ObjectNode feature(String location, String where, String name, Map<String, ObjectNode> features) {
+        ObjectNode f = features.get(name);
+        if (f == null) {
+            throw invalid(location, where + " names unknown feature '" + name + "'");
+        }
+        return f;
     }
 
     /** The client-features JSON for the Unleash client's bootstrap. */
     public String clientFeaturesJson() {
         return clientFeaturesJson;
-    }
-
-    public Set<String> names() {
-        return percentageRollout.keySet();
-    }
-
-    /** Whether a strategy of this flag rolls out by percentage (so a decision is a split). */
-    public boolean hasPercentageRollout(String flag) {
-        return percentageRollout.getOrDefault(flag, false);
-    }
-
-    /** Whether a group constraint of this flag names {@code group}. */
-    public boolean targetsGroup(String flag, String group) {
-        return targetedGroups.getOrDefault(flag, Set.of()).contains(group);
     }
 
     private static String read(String location) {

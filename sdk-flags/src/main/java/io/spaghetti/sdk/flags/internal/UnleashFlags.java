@@ -1,53 +1,79 @@
 package io.spaghetti.sdk.flags.internal;
 
 import io.getunleash.DefaultUnleash;
-import io.getunleash.FeatureDefinition;
 import io.getunleash.UnleashContext;
+import io.getunleash.metric.DefaultHttpMetricsSender;
 import io.getunleash.repository.HttpFeatureFetcher;
 import io.getunleash.util.UnleashConfig;
+import io.getunleash.variant.Variant;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spaghetti.sdk.flags.FlagContext;
 import io.spaghetti.sdk.flags.FlagEvaluation;
+import io.spaghetti.sdk.flags.FlagPayload;
 import io.spaghetti.sdk.flags.FlagReason;
 import io.spaghetti.sdk.flags.Flags;
 import io.spaghetti.sdk.flags.FlagsConfig;
+import io.spaghetti.sdk.flags.FlagsListener;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.LongAdder;
 
-/** {@link Flags} on the Unleash client, bootstrapped from the platform definitions. */
+/**
+ * {@link Flags} on the Unleash client, bootstrapped from the platform definitions. A repeated evaluation of a
+ * deterministic flag is answered from {@link ReusedAnswers} and counted in {@link ReusedUsage}, which the metrics
+ * sender adds to what the engine counted.
+ */
 public final class UnleashFlags implements Flags, AutoCloseable {
     /** The context field the definitions' group constraints match: {@code ,g1,g2,}. */
     public static final String GROUPS_FIELD = "groups";
     private static final String OTHER_FLAG = "other";
+    private static final String DISABLED = "disabled";
+
+    /** The state the client evaluates, with the answers reused for it. */
+    private record Snapshot(FlagState state, ReusedAnswers answers) {
+    }
 
     private final DefaultUnleash unleash;
-    private final FlagDefinitions definitions;
     private final FetchStatus status;
     private final FlushingScheduler scheduler;
     private final boolean serverConfigured;
+    private final String environment;
+    private final int answerCacheSize;
+    private final ReusedUsage usage = new ReusedUsage();
     private final Map<String, LongAdder[]> evaluations = new HashMap<>();
+    private volatile Snapshot snapshot;
 
     public UnleashFlags(FlagsConfig config, String appName, String instanceId, MeterRegistry meters,
             ThreadFactory threads) {
-        this.definitions = FlagDefinitions.load(config.definitions(), config.environment());
+        FlagDefinitions definitions = FlagDefinitions.load(config.definitions(), config.environment());
         this.serverConfigured = config.url() != null;
-        this.status = new FetchStatus(serverConfigured ? config.url() : "nowhere");
-        this.scheduler = new FlushingScheduler(threads);
+        this.environment = config.environment();
         Path backup = config.backupFile() != null ? config.backupFile()
                 : Path.of(System.getProperty("java.io.tmpdir"), "spaghetti-flags-" + appName + ".json");
+        FlagState fromBackup = readState(backup);
+        FlagState initial = fromBackup != null ? fromBackup : FlagState.parse(definitions.clientFeaturesJson());
+        boolean sendsMetrics = serverConfigured && config.sendMetrics();
+        // without the means to add reused answers to the client's metrics, reuse only when none are sent
+        this.answerCacheSize = sendsMetrics && !CountingMetricSender.supported() ? 0 : config.answerCacheSize();
+        this.snapshot = new Snapshot(initial, new ReusedAnswers(Math.max(1, answerCacheSize)));
+        this.status = new FetchStatus(serverConfigured ? config.url() : "nowhere",
+                fromBackup != null ? "backup file" : "bootstrap", this::newState);
+        this.scheduler = new FlushingScheduler(threads);
         UnleashConfig.Builder b = UnleashConfig.builder()
                 .appName(appName)
                 .instanceId(instanceId)
-                .environment(config.environment())
                 .unleashAPI(serverConfigured ? config.url() : "http://127.0.0.1:9/api")
                 .fetchTogglesInterval(config.pollInterval().getSeconds())
                 .sendMetricsInterval(config.metricsInterval().getSeconds())
@@ -56,6 +82,7 @@ public final class UnleashFlags implements Flags, AutoCloseable {
                 .scheduledExecutor(scheduler)
                 .subscriber(status)
                 .unleashFeatureFetcherFactory(c -> new GuardedFetcher(new HttpFeatureFetcher(c), status))
+                .metricsSenderFactory(c -> new CountingMetricSender(new DefaultHttpMetricsSender(c), c, usage))
                 // Fetch once before the first evaluation; failures are recorded, never thrown.
                 .synchronousFetchOnInitialisation(serverConfigured)
                 .startupExceptionHandler(e -> status.failure("initial fetch failed"));
@@ -68,7 +95,7 @@ public final class UnleashFlags implements Flags, AutoCloseable {
             b.disableMetrics();
         }
         this.unleash = new DefaultUnleash(b.build());
-        for (String flag : definitions.names()) {
+        for (String flag : FlagState.parse(definitions.clientFeaturesJson()).names()) {
             register(meters, flag);
         }
         register(meters, OTHER_FLAG);
@@ -77,6 +104,30 @@ public final class UnleashFlags implements Flags, AutoCloseable {
         Gauge.builder("flags.fetch.age", status,
                         s -> s.lastGoodFetchAge().map(d -> d.toNanos() / 1e9).orElse(Double.NaN))
                 .description("Seconds since the last successful fetch").baseUnit("seconds").register(meters);
+    }
+
+    /** The backup file's state when the client will start from it (it prefers a readable backup to bootstrap). */
+    private static FlagState readState(Path backup) {
+        try {
+            return Files.isRegularFile(backup) ? FlagState.parse(Files.readString(backup)) : null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private void newState(String clientFeaturesJson) {
+        FlagState next;
+        try {
+            next = FlagState.parse(clientFeaturesJson);
+        } catch (IllegalArgumentException e) {
+            next = FlagState.EMPTY;
+        }
+        Snapshot previous = snapshot;
+        snapshot = new Snapshot(next, new ReusedAnswers(Math.max(1, answerCacheSize)));
+        Set<String> changed = next.changedSince(previous.state());
+        if (!changed.isEmpty()) {
+            status.listeners().forEach(l -> l.flagsChanged(changed));
+        }
     }
 
     private void register(MeterRegistry meters, String flag) {
@@ -91,42 +142,71 @@ public final class UnleashFlags implements Flags, AutoCloseable {
 
     @Override
     public boolean isEnabled(String flag, FlagContext context) {
-        boolean on = unleash.isEnabled(flag, toUnleash(context));
+        Snapshot s = snapshot;
+        boolean reusable = reusable(s, flag, context);
+        Boolean known = reusable ? s.answers().enabled(flag, context) : null;
+        boolean on;
+        if (known != null) {
+            on = known;
+            usage.count(flag, on);
+        } else {
+            on = unleash.isEnabled(flag, toUnleash(context));
+            if (reusable) {
+                s.answers().enabled(flag, context, on);
+            }
+        }
         count(flag, on);
         return on;
     }
 
     @Override
     public FlagEvaluation evaluate(String flag, FlagContext context) {
-        Optional<FeatureDefinition> def;
-        try {
-            def = unleash.more().getFeatureToggleDefinition(flag);
-        } catch (RuntimeException e) {
-            count(flag, false);
-            return new FlagEvaluation(flag, false, "disabled", FlagReason.ERROR, "GENERAL");
+        Snapshot s = snapshot;
+        boolean reusable = reusable(s, flag, context);
+        Variant v = reusable ? s.answers().variant(flag, context) : null;
+        if (v != null) {
+            usage.countVariant(flag, v.isFeatureEnabled(), v.getName());
+        } else {
+            try {
+                v = unleash.getVariant(flag, toUnleash(context));
+            } catch (RuntimeException e) {
+                count(flag, false);
+                return new FlagEvaluation(flag, false, DISABLED, false, null, FlagReason.ERROR, "GENERAL");
+            }
+            if (reusable) {
+                s.answers().variant(flag, context, v);
+            }
         }
-        if (def.isEmpty()) {
-            count(flag, false);
-            return new FlagEvaluation(flag, false, "disabled", FlagReason.ERROR, "FLAG_NOT_FOUND");
-        }
-        UnleashContext ctx = toUnleash(context);
-        boolean on = unleash.isEnabled(flag, ctx);
+        boolean on = v.isFeatureEnabled();
         count(flag, on);
-        FlagReason reason = !def.get().environmentEnabled() ? FlagReason.DISABLED
-                : definitions.hasPercentageRollout(flag) && isTargeted(flag, context) ? FlagReason.SPLIT
-                : on ? FlagReason.TARGETING_MATCH : FlagReason.DEFAULT;
-        String variant = on ? unleash.getVariant(flag, ctx).getName() : "disabled";
-        return new FlagEvaluation(flag, on, variant, reason, null);
+        FlagState.Flag f = s.state().flag(flag);
+        if (f == null) {
+            return new FlagEvaluation(flag, false, DISABLED, false, null, FlagReason.ERROR, "FLAG_NOT_FOUND");
+        }
+        FlagReason reason = !f.enabled() ? FlagReason.DISABLED
+                : on ? (f.split() ? FlagReason.SPLIT : FlagReason.TARGETING_MATCH) : FlagReason.DEFAULT;
+        // the client gives the "disabled" variant an empty string payload: none
+        FlagPayload payload = v.getPayload().filter(p -> p.getValue() != null)
+                .map(p -> new FlagPayload(p.getType(), p.getValue())).orElse(null);
+        return new FlagEvaluation(flag, on, v.getName(), v.isEnabled(), payload, reason, null);
     }
 
-    /** Whether the rollout percentage decided: the context passes the flag's constraints at 100 %. */
-    private boolean isTargeted(String flag, FlagContext context) {
-        return context.groups().stream().anyMatch(g -> definitions.targetsGroup(flag, g));
+    private boolean reusable(Snapshot s, String flag, FlagContext context) {
+        if (answerCacheSize == 0) {
+            return false;
+        }
+        FlagState.Flag f = s.state().flag(flag);
+        return f != null && f.reusableFor(context);
     }
 
     @Override
     public Set<String> knownFlags() {
         return new HashSet<>(unleash.more().getFeatureToggleNames());
+    }
+
+    @Override
+    public void addListener(FlagsListener listener) {
+        status.addListener(listener);
     }
 
     @Override
@@ -147,7 +227,7 @@ public final class UnleashFlags implements Flags, AutoCloseable {
         (c != null ? c : evaluations.get(OTHER_FLAG))[on ? 1 : 0].increment();
     }
 
-    static UnleashContext toUnleash(FlagContext c) {
+    UnleashContext toUnleash(FlagContext c) {
         UnleashContext.Builder b = UnleashContext.builder();
         if (c.userId() != null) {
             b.userId(c.userId());
@@ -155,11 +235,21 @@ public final class UnleashFlags implements Flags, AutoCloseable {
         if (c.sessionId() != null) {
             b.sessionId(c.sessionId());
         }
+        if (c.remoteAddress() != null) {
+            b.remoteAddress(c.remoteAddress());
+        }
+        b.environment(c.environment() != null ? c.environment() : environment);
+        if (c.appName() != null) {
+            b.appName(c.appName());
+        }
+        if (c.currentTime() != null) {
+            b.currentTime(c.currentTime().atZone(ZoneOffset.UTC));
+        }
         if (c.tenant() != null) {
             b.addProperty("tenant", c.tenant());
         }
         if (!c.groups().isEmpty()) {
-            b.addProperty(GROUPS_FIELD, "," + String.join(",", new java.util.TreeSet<>(c.groups())) + ",");
+            b.addProperty(GROUPS_FIELD, "," + String.join(",", new TreeSet<>(c.groups())) + ",");
         }
         c.properties().forEach(b::addProperty);
         return b.build();
