@@ -49,12 +49,15 @@ unleash_up() {
   client_token="*:development.$(secret STACK_UNLEASH_CLIENT_SECRET)"
   env_set STACK_UNLEASH_ADMIN_TOKEN "$admin_token"
   env_set STACK_UNLEASH_CLIENT_TOKEN "$client_token"
+  # Legacy (environment) variants stay creatable: exports and the client format still carry them, and FlagsIT
+  # puts them on the server to prove the no-server route answers as the server does.
   if ! pid_alive "$(cat "$UNLEASH_DIR/unleash.pid" 2>/dev/null)"; then
     SEND_TELEMETRY=false CHECK_VERSION=false LOG_LEVEL=warn \
       STACK_PG_PORT="$PG_PORT" STACK_PG_PASSWORD="$(env_get STACK_PG_PASSWORD)" STACK_UNLEASH_PORT="$UNLEASH_PORT" \
       STACK_UNLEASH_ADMIN_PASSWORD="$(secret STACK_UNLEASH_ADMIN_PASSWORD)" \
       STACK_UNLEASH_ADMIN_TOKEN="$admin_token" STACK_UNLEASH_CLIENT_TOKEN="$client_token" \
       IMPORT_FILE="$FLAGS_FILE" IMPORT_PROJECT=default IMPORT_ENVIRONMENT=development \
+      UNLEASH_EXPERIMENTAL_ENABLE_LEGACY_VARIANTS=true \
       nohup node "$UNLEASH_DIR/app/server.mjs" > "$UNLEASH_DIR/unleash.log" 2>&1 < /dev/null &
     echo $! > "$UNLEASH_DIR/unleash.pid"
   fi

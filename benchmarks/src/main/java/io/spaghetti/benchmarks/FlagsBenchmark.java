@@ -28,8 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * SDK {@code isEnabled} against the bare Unleash client evaluating the same flags (the platform
- * definitions as bootstrap, no server, no metrics posting) for the same users, in one run.
+ * SDK {@code isEnabled} and {@code evaluate} against the bare Unleash client's {@code isEnabled} and
+ * {@code getVariant} on the same flags (the platform definitions as bootstrap, no server, no metrics posting) for
+ * the same 1,024 repeated contexts, in one run; {@code sdkEngine*} is the SDK with answer reuse off.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -44,6 +45,8 @@ public class FlagsBenchmark {
     private final UnleashContext[] bareContexts = new UnleashContext[USERS];
     private Sdk sdk;
     private Flags flags;
+    private Sdk engineSdk;
+    private Flags engineFlags;
     private DefaultUnleash bare;
     private int i;
 
@@ -54,6 +57,12 @@ public class FlagsBenchmark {
         sdk = Sdk.builder().config(config).meterRegistry(new SimpleMeterRegistry())
                 .modules(List.of(new FlagsModule())).build();
         flags = sdk.module(FlagsModule.class).flags();
+        SdkConfig engineOnly = SdkConfig.loader().yaml("bench", "redis:\n  enabled: false\nservice:\n  name: flags-bench\n"
+                        + "flags:\n  answerCacheSize: 0\n")
+                .environment(Map.of()).systemProperties(new Properties()).load();
+        engineSdk = Sdk.builder().config(engineOnly).meterRegistry(new SimpleMeterRegistry())
+                .modules(List.of(new FlagsModule())).build();
+        engineFlags = engineSdk.module(FlagsModule.class).flags();
         String bootstrap = FlagsModule.clientFeaturesJson("classpath:flags/platform-flags.json", "development");
         bare = new DefaultUnleash(UnleashConfig.builder().appName("flags-bench-bare")
                 .unleashAPI("http://127.0.0.1:9/api").disablePolling().disableMetrics()
@@ -69,6 +78,7 @@ public class FlagsBenchmark {
     public void tearDown() {
         bare.shutdown();
         sdk.close();
+        engineSdk.close();
     }
 
     @Benchmark
@@ -79,5 +89,25 @@ public class FlagsBenchmark {
     @Benchmark
     public boolean sdkIsEnabled() {
         return flags.isEnabled(FLAG, sdkContexts[i++ & (USERS - 1)]);
+    }
+
+    @Benchmark
+    public Object bareUnleashGetVariant() {
+        return bare.getVariant(FLAG, bareContexts[i++ & (USERS - 1)]);
+    }
+
+    @Benchmark
+    public Object sdkEvaluate() {
+        return flags.evaluate(FLAG, sdkContexts[i++ & (USERS - 1)]);
+    }
+
+    @Benchmark
+    public boolean sdkEngineIsEnabled() {
+        return engineFlags.isEnabled(FLAG, sdkContexts[i++ & (USERS - 1)]);
+    }
+
+    @Benchmark
+    public Object sdkEngineEvaluate() {
+        return engineFlags.evaluate(FLAG, sdkContexts[i++ & (USERS - 1)]);
     }
 }

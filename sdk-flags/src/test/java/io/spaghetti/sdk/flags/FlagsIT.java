@@ -64,9 +64,7 @@ class FlagsIT {
     @Test
     @Order(1)
     void serverDecisionsHaveTheRolloutFractionsAndMatchTheBareClient() {
-        DefaultUnleash bare = new DefaultUnleash(UnleashConfig.builder().appName("bare-client")
-                .unleashAPI(StackEnv.require("STACK_UNLEASH_URL")).apiKey(StackEnv.require("STACK_UNLEASH_CLIENT_TOKEN"))
-                .synchronousFetchOnInitialisation(true).disableMetrics().build());
+        DefaultUnleash bare = bareClient();
         try (Sdk sdk = start(tmp.resolve("backup.json"))) {
             Flags flags = sdk.module(FlagsModule.class).flags();
             assertThat(sdk.checkHealth().module("flags").status()).isEqualTo(HealthStatus.UP);
@@ -201,6 +199,115 @@ class FlagsIT {
             startServer();
             admin("advanced_search", "on");
         }
+    }
+
+    @Test
+    @Order(5)
+    void conformanceFlagsOnTheServerAnswerAsTheBareClientAndAsTheDefinitionsWithoutTheServer() throws Exception {
+        new UnleashAdmin().load("flags/conformance-flags.json", "development");
+        DefaultUnleash bare = bareClient();
+        SdkConfig offline = SdkConfig.loader().yaml("t", """
+                redis:
+                  enabled: false
+                flags:
+                  definitions: %s
+                  backupFile: %s
+                """.formatted(ConformanceContexts.DEFINITIONS, tmp.resolve("offline.json")))
+                .environment(Map.of()).systemProperties(new Properties()).load();
+        try (Sdk online = start(tmp.resolve("conformance.json"));
+                Sdk definitionsOnly = Sdk.builder().config(offline).meterRegistry(new SimpleMeterRegistry())
+                        .modules(List.of(new FlagsModule())).build()) {
+            Flags server = online.module(FlagsModule.class).flags();
+            Flags noServer = definitionsOnly.module(FlagsModule.class).flags();
+            java.util.Set<String> names = noServer.knownFlags();
+            assertThat(names).hasSize(31);
+            assertThat(server.knownFlags()).containsAll(names);
+            int compared = 0;
+            for (FlagContext c : ConformanceContexts.random(1_000, 11)) {
+                for (String flag : names) {
+                    String expected = ConformanceContexts.bareAnswer(bare, flag, c);
+                    assertThat(ConformanceContexts.sdkAnswer(server, flag, c)).as("server: %s for %s", flag, c)
+                            .isEqualTo(expected);
+                    assertThat(ConformanceContexts.sdkAnswer(noServer, flag, c)).as("no server: %s for %s", flag, c)
+                            .isEqualTo(expected);
+                    compared++;
+                }
+            }
+            assertThat(compared).isEqualTo(31_000);
+        } finally {
+            bare.shutdown();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void theServerCountsEveryEvaluationAndVariantExactlyWhenAnswersAreReused() throws Exception {
+        String app = "reuse-" + System.nanoTime();
+        Map<String, Long> variantsPayloads = new java.util.HashMap<>();
+        Map<String, Long> userWithId = new java.util.HashMap<>();
+        try (Sdk sdk = start(tmp.resolve("reuse.json"), app, Duration.ofSeconds(3600))) {
+            Flags flags = sdk.module(FlagsModule.class).flags();
+            for (int round = 0; round < 20; round++) {
+                for (int u = 0; u < 50; u++) {
+                    FlagContext c = FlagContext.user("u" + u).build();
+                    FlagEvaluation e = flags.evaluate("variants_payloads", c);
+                    variantsPayloads.merge(e.value() ? "yes" : "no", 1L, Long::sum);
+                    variantsPayloads.merge("variant:" + e.variant(), 1L, Long::sum);
+                    userWithId.merge(flags.isEnabled("ctx_user_with_id", c) ? "yes" : "no", 1L, Long::sum);
+                }
+            }
+        }
+        assertThat(variantsPayloads.get("yes")).isEqualTo(1_000);
+        assertThat(userWithId.get("yes")).isEqualTo(3 * 20);
+        UnleashAdmin admin = new UnleashAdmin();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(admin.usage(app, "variants_payloads")).containsAllEntriesOf(variantsPayloads);
+            assertThat(admin.usage(app, "ctx_user_with_id")).containsAllEntriesOf(userWithId);
+        });
+    }
+
+    @Test
+    @Order(7)
+    void openFeatureEventsFollowTheServerAndItsChanges() throws Exception {
+        UnleashAdmin admin = new UnleashAdmin();
+        try (Sdk sdk = start(tmp.resolve("events.json"))) {
+            dev.openfeature.sdk.OpenFeatureAPI api = dev.openfeature.sdk.OpenFeatureAPI.getInstance();
+            api.setProviderAndWait("flags-it-events",
+                    new io.spaghetti.sdk.flags.openfeature.SpaghettiFlagsProvider(sdk.module(FlagsModule.class).flags()));
+            dev.openfeature.sdk.Client client = api.getClient("flags-it-events");
+            List<List<String>> changed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger stale = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger ready = new java.util.concurrent.atomic.AtomicInteger();
+            client.onProviderConfigurationChanged(e -> changed.add(e.getFlagsChanged()));
+            client.onProviderStale(e -> stale.incrementAndGet());
+            client.onProviderReady(e -> ready.incrementAndGet());
+            admin.toggle("op_in", false);
+            try {
+                await().atMost(Duration.ofSeconds(5)).until(() -> changed.stream().anyMatch(c -> c.contains("op_in")));
+                assertThat(client.getBooleanDetails("op_in", true, new dev.openfeature.sdk.MutableContext("u1"))
+                        .getReason()).isEqualTo("DISABLED");
+            } finally {
+                admin.toggle("op_in", true);
+            }
+            stopServer();
+            int readyWhileStale;
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> stale.get() == 1);
+                assertThat(client.getProviderState()).isEqualTo(dev.openfeature.sdk.ProviderState.STALE);
+                readyWhileStale = ready.get();
+            } finally {
+                startServer();
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> ready.get() > readyWhileStale);
+            assertThat(client.getProviderState()).isEqualTo(dev.openfeature.sdk.ProviderState.READY);
+            api.shutdown();
+        }
+    }
+
+    private static DefaultUnleash bareClient() {
+        return new DefaultUnleash(UnleashConfig.builder().appName("bare-client")
+                .unleashAPI(StackEnv.require("STACK_UNLEASH_URL")).apiKey(StackEnv.require("STACK_UNLEASH_CLIENT_TOKEN"))
+                .synchronousFetchOnInitialisation(true).disableMetrics().build());
     }
 
     private static FlagContext context(int i) {

@@ -81,7 +81,7 @@ public final class FlagDefinitions {
             out.put("impressionData", f.path("impressionData").asBoolean(false));
             out.putArray("strategies");
             // older exports carry the variants on the feature, newer ones per environment
-            out.set("variants", f.path("variants").isArray() ? f.get("variants").deepCopy() : JSON.createArrayNode());
+            out.set("variants", byName(f.path("variants")));
             features.put(name, out);
             i++;
         }
@@ -96,7 +96,7 @@ public final class FlagDefinitions {
             if (environment.equals(env.path("environment").asText(environment))) {
                 f.put("enabled", env.path("enabled").asBoolean());
                 if (env.path("variants").isArray()) {
-                    f.set("variants", env.get("variants").deepCopy());
+                    f.set("variants", byName(env.get("variants")));
                 }
             }
         }
@@ -123,8 +123,7 @@ public final class FlagDefinitions {
                     : JSON.createArrayNode());
             strategy.set("segments", s.path("segments").isArray() ? s.get("segments").deepCopy()
                     : JSON.createArrayNode());
-            strategy.set("variants", s.path("variants").isArray() ? s.get("variants").deepCopy()
-                    : JSON.createArrayNode());
+            strategy.set("variants", byName(s.path("variants")));
         }
     }
 
@@ -168,6 +167,19 @@ public final class FlagDefinitions {
             seg.put("name", s.path("name").asText());
             seg.set("constraints", s.get("constraints").deepCopy());
         }
+        return out;
+    }
+
+    /**
+     * The server keeps variants sorted by name, and the client picks a variant by walking their weights in order:
+     * sorted here too, a user gets the variant the server would give.
+     */
+    private static ArrayNode byName(JsonNode variants) {
+        List<JsonNode> sorted = new ArrayList<>();
+        variants.forEach(sorted::add);
+        sorted.sort(Comparator.comparing(v -> v.path("name").asText()));
+        ArrayNode out = JSON.createArrayNode();
+        sorted.forEach(v -> out.add(v.deepCopy()));
         return out;
     }
 
