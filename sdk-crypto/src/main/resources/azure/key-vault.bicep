@@ -20,6 +20,10 @@ param logAnalyticsWorkspaceId string
 param keySize int = 3072
 
 param kekName string = 'spaghetti-kek'
+
+@description('Webhook told of key near-expiry and new versions (a Teams or Slack workflow, or an alerting endpoint); empty: none')
+@secure()
+param rotationWebhookUrl string = ''
 param signingKeyName string = 'spaghetti-signing'
 
 var vaultName = 'kv-spaghetti-${environment}'
@@ -149,6 +153,43 @@ resource audit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
         enabled: true
       }
     ]
+  }
+}
+
+// Key near-expiry and new-version events of the vault go to the team's webhook, so a rotation, whether the
+// vault's policy or an operator made it, is seen in the chat. (The SDK's own notices, crypto.notices, add what
+// the services did with it: rewraps and failures.)
+resource vaultEvents 'Microsoft.EventGrid/systemTopics@2022-06-15' = if (!empty(rotationWebhookUrl)) {
+  name: 'evgt-${vault.name}'
+  location: location
+  properties: {
+    source: vault.id
+    topicType: 'Microsoft.KeyVault.vaults'
+  }
+}
+
+resource rotationNotices 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = if (!empty(rotationWebhookUrl)) {
+  parent: vaultEvents
+  name: 'key-rotation-notices'
+  properties: {
+    destination: {
+      endpointType: 'WebHook'
+      properties: {
+        endpointUrl: rotationWebhookUrl
+      }
+    }
+    filter: {
+      includedEventTypes: [
+        'Microsoft.KeyVault.KeyNearExpiry'
+        'Microsoft.KeyVault.KeyExpired'
+        'Microsoft.KeyVault.KeyNewVersionCreated'
+      ]
+      subjectBeginsWith: kekName
+    }
+    retryPolicy: {
+      maxDeliveryAttempts: 30
+      eventTimeToLiveInMinutes: 1440
+    }
   }
 }
 

@@ -98,6 +98,7 @@ public final class ExampleService implements AutoCloseable {
             config.routes.get("/profiles/{id}", profiles::read);
             config.routes.post("/search/documents", this::indexDocument);
             config.routes.get("/search", this::search);
+            config.routes.post("/search/clicks", this::click);
             config.routes.post("/ai/summarize", this::summarize);
             config.routes.exception(Requests.Problem.class, (e, ctx) -> problem(ctx, e.status.getCode(), e.getMessage()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), explain(e)));
@@ -278,6 +279,23 @@ public final class ExampleService implements AutoCloseable {
         }).toList());
         out.put("tags", page.tagCounts());
         ctx.json(out);
+    }
+
+    /** A user opened the result at {@code position} (1 = first): the click-through metric. */
+    private void click(Context ctx) {
+        String tenant = Requests.tenant(ctx);
+        String position = Requests.single(ctx, "position", true);
+        int p;
+        try {
+            p = Integer.parseInt(position);
+        } catch (NumberFormatException e) {
+            p = 0;
+        }
+        if (p < 1 || p > 1000) {
+            throw Requests.Problem.badRequest("position must be a whole number from 1 (the first result) to 1000");
+        }
+        documentStore().recordClick(tenant, p);
+        ctx.status(HttpStatus.NO_CONTENT);
     }
 
     /**

@@ -55,6 +55,7 @@ class PrometheusScrapeIT {
             post(base + "/search/documents?tenant=prom", "{\"id\":\"p1\",\"title\":\"Prometheus\",\"body\":\"scrape\",\"tags\":[]}");
             http.send(HttpRequest.newBuilder(URI.create(base + "/search?tenant=prom&q=scrape")).build(),
                     HttpResponse.BodyHandlers.discarding());
+            post(base + "/search/clicks?tenant=prom&position=1", "");
             // the collaboration hub exists once used; the profile endpoint wraps a data key
             http.send(HttpRequest.newBuilder(URI.create(base + "/documents/prom/presence")).build(),
                     HttpResponse.BodyHandlers.discarding());

@@ -22,6 +22,11 @@ public interface SdkModule extends AutoCloseable {
         return Set.of();
     }
 
+    /** Names of modules that start before this one when they are present: what it uses only when configured to. */
+    default Set<String> startsAfter() {
+        return Set.of();
+    }
+
     /**
      * The module's config section. When its record implements
      * {@link io.spaghetti.sdk.core.config.ModuleSection}, {@code enabled} and {@code required} are

@@ -18,14 +18,25 @@ import java.time.Duration;
  * @param signatureAlgorithm PS256 or RS256
  * @param kekRefresh         how often the KEK's current version is read again (a rotation in the vault is picked up within this)
  * @param tokenKey           base64 of 32 random bytes for API token protection; null: token protection off
+ * @param notices            the team chat's webhooks told of rotations
  */
 public record CryptoConfig(boolean enabled, boolean required, Provider provider, String kekName, String signingKeyName,
         SignatureAlgorithm signatureAlgorithm, DataKeys dataKeys, Duration kekRefresh, Secret tokenKey,
-        KeyVault keyVault, Pkcs11 pkcs11, Local local) implements ModuleSection, Validated {
+        KeyVault keyVault, Pkcs11 pkcs11, Local local, Notices notices) implements ModuleSection, Validated {
 
     public static final ConfigSection<CryptoConfig> SECTION = ConfigSection.of("crypto", CryptoConfig.class);
 
     public enum Provider { LOCAL, AZURE_KEY_VAULT, PKCS11 }
+
+    /**
+     * Incoming webhooks of the team's chat, told of every KEK rotation, version change, rewrap and failure.
+     *
+     * @param slack   a Slack incoming-webhook URL (a reference, e.g. env:SLACK_ROTATION_WEBHOOK); null: none
+     * @param teams   a Microsoft Teams incoming-webhook URL (a reference); null: none
+     * @param timeout time limit of one post (retried by the {@code rotation-webhook} policy)
+     */
+    public record Notices(Secret slack, Secret teams, Duration timeout) {
+    }
 
     public enum SignatureAlgorithm { PS256, RS256 }
 

@@ -15,10 +15,15 @@ import io.spaghetti.sdk.crypto.internal.JwsDocumentSigner;
 import io.spaghetti.sdk.crypto.internal.KekProvider;
 import io.spaghetti.sdk.crypto.internal.KeyOperations;
 import io.spaghetti.sdk.crypto.internal.KeyStoreKekProvider;
+import io.spaghetti.sdk.crypto.internal.RotationNotifier;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -44,6 +49,8 @@ public final class CryptoModule implements SdkModule {
     private volatile String signingVersion;
     private volatile CircuitBreaker circuitBreaker;
     private volatile ScheduledFuture<?> refresh;
+    private volatile RotationNotifier notifier;
+    private final List<RotationListener> rotationListeners = new CopyOnWriteArrayList<>();
 
     /** For {@link java.util.ServiceLoader}: the provider named by {@code crypto.provider}. */
     public CryptoModule() {
@@ -107,12 +114,42 @@ public final class CryptoModule implements SdkModule {
             ops = operations;
             provider = p;
             config = c;
+            notifier = notifier(c, context);
             long every = c.kekRefresh().toMillis();
             refresh = context.scheduler().scheduleWithFixedDelay(this::refreshQuietly, every, every,
                     TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             p.close();
             throw e;
+        }
+    }
+
+    private RotationNotifier notifier(CryptoConfig c, ModuleContext context) {
+        List<RotationNotifier.Webhook> hooks = new ArrayList<>();
+        if (c.notices().slack() != null) {
+            hooks.add(new RotationNotifier.Webhook(RotationNotifier.Format.SLACK, c.notices().slack()));
+        }
+        if (c.notices().teams() != null) {
+            hooks.add(new RotationNotifier.Webhook(RotationNotifier.Format.TEAMS, c.notices().teams()));
+        }
+        if (hooks.isEmpty()) {
+            return null;
+        }
+        RotationNotifier n = new RotationNotifier(hooks, context.config().service().name(),
+                context.resilience().policy("rotation-webhook"), c.notices().timeout(),
+                context.threadFactory("rotation-notices"));
+        rotationListeners.add(n);
+        return n;
+    }
+
+    private void announce(RotationEvent.Kind kind, String previous, String version, long values, String problem) {
+        RotationEvent e = new RotationEvent(kind, config.kekName(), previous, version, values, problem, Instant.now());
+        for (RotationListener l : rotationListeners) {
+            try {
+                l.onRotation(e);
+            } catch (RuntimeException x) {
+                log.warn("A rotation listener failed on {}: {}", kind, x.toString());
+            }
         }
     }
 
@@ -155,19 +192,41 @@ public final class CryptoModule implements SdkModule {
 
             @Override
             public String rotate() {
-                String version = ops.run("rotate", config.kekName(), null, () -> provider.rotate(config.kekName()));
+                String previous = dataKeys.kekVersion();
+                String version;
+                try {
+                    version = ops.run("rotate", config.kekName(), null, () -> provider.rotate(config.kekName()));
+                } catch (RuntimeException e) {
+                    announce(RotationEvent.Kind.ROTATION_FAILED, previous, null, 0, e.getMessage());
+                    throw e;
+                }
                 dataKeys.useKekVersion(version);
+                announce(RotationEvent.Kind.KEK_ROTATED, previous, version, 0, null);
                 return version;
             }
 
             @Override
             public String refresh() {
+                String previous = dataKeys.kekVersion();
                 String version = ops.run("get-version", config.kekName(), null,
                         () -> provider.currentVersion(config.kekName()));
                 dataKeys.useKekVersion(version);
                 signingVersion = ops.run("get-version", config.signingKeyName(), null,
                         () -> provider.currentVersion(config.signingKeyName()));
+                if (!version.equals(previous)) {
+                    announce(RotationEvent.Kind.KEK_VERSION_CHANGED, previous, version, 0, null);
+                }
                 return version;
+            }
+
+            @Override
+            public void rewrapped(long values) {
+                announce(RotationEvent.Kind.VALUES_REWRAPPED, null, dataKeys.kekVersion(), values, null);
+            }
+
+            @Override
+            public void addRotationListener(RotationListener listener) {
+                rotationListeners.add(listener);
             }
         };
     }
@@ -206,6 +265,12 @@ public final class CryptoModule implements SdkModule {
         ScheduledFuture<?> r = refresh;
         if (r != null) {
             r.cancel(false);
+        }
+        RotationNotifier n = notifier;
+        notifier = null;
+        if (n != null) {
+            rotationListeners.remove(n);
+            n.close();
         }
         KekProvider p = provider;
         provider = null;

@@ -10,4 +10,10 @@ public interface KeyManagement {
 
     /** Reads the KEK's current version from the provider now (a rotation done elsewhere). */
     String refresh();
+
+    /** Tells the rotation listeners that a batch of {@code values} was rewrapped under the current version. */
+    void rewrapped(long values);
+
+    /** Adds a listener of KEK rotations, version changes, rewraps and failures. */
+    void addRotationListener(RotationListener listener);
 }

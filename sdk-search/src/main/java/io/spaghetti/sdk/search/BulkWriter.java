@@ -23,7 +23,7 @@ public final class BulkWriter implements AutoCloseable {
     private final java.util.function.UnaryOperator<String> aliasForTenant;
 
     BulkWriter(ElasticsearchClient client, java.util.function.UnaryOperator<String> aliasForTenant,
-            SearchConfig.Bulk config, SearchMetrics metrics, Consumer<BulkFailure> onFailure) {
+            SearchConfig.Bulk config, SearchMetrics metrics, Consumer<BulkFailure> onFailure, Consumer<String> written) {
         this.aliasForTenant = aliasForTenant;
         this.ingester = BulkIngester.<SearchDocument>of(b -> b
                 .client(client)
@@ -32,7 +32,7 @@ public final class BulkWriter implements AutoCloseable {
                 .flushInterval(config.flushInterval().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConcurrentRequests(config.maxConcurrentRequests())
                 .backoffPolicy(BackoffPolicy.exponentialBackoff(50L, config.maxRetries()))
-                .listener(new Listener(metrics, onFailure)));
+                .listener(new Listener(metrics, onFailure, written)));
     }
 
     public void add(SearchDocument doc) {
@@ -57,11 +57,13 @@ public final class BulkWriter implements AutoCloseable {
     private static final class Listener implements BulkListener<SearchDocument> {
         private final SearchMetrics metrics;
         private final Consumer<BulkFailure> onFailure;
+        private final Consumer<String> written;
         private final java.util.Map<Long, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
 
-        Listener(SearchMetrics metrics, Consumer<BulkFailure> onFailure) {
+        Listener(SearchMetrics metrics, Consumer<BulkFailure> onFailure, Consumer<String> written) {
             this.metrics = metrics;
             this.onFailure = onFailure;
+            this.written = written;
         }
 
         @Override
@@ -74,6 +76,7 @@ public final class BulkWriter implements AutoCloseable {
         @Override
         public void afterBulk(long id, BulkRequest request, List<SearchDocument> docs, BulkResponse response) {
             done(id);
+            docs.stream().map(SearchDocument::tenantId).distinct().forEach(written);
             List<BulkResponseItem> items = response.items();
             for (int i = 0; i < items.size(); i++) {
                 BulkResponseItem item = items.get(i);

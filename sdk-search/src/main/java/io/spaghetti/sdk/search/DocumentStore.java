@@ -10,6 +10,7 @@ import co.elastic.clients.elasticsearch.core.search.HighlighterEncoder;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import io.spaghetti.sdk.core.resilience.RemotePolicy;
 import io.spaghetti.sdk.search.internal.DocumentIds;
+import io.spaghetti.sdk.search.internal.ResultCache;
 import io.spaghetti.sdk.search.internal.SearchErrors;
 import io.spaghetti.sdk.search.internal.SearchMetrics;
 import java.io.IOException;
@@ -22,19 +23,24 @@ import java.util.function.Consumer;
 
 /**
  * Tenant-scoped documents behind the alias: every write is routed by tenant and every read is
- * filtered by it, so one tenant can never see another's documents.
+ * filtered by it, so one tenant can never see another's documents. With {@code search.results.cache} result pages
+ * are kept in the tiered cache until the tenant's next write, on any instance.
  */
 public final class DocumentStore {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DocumentStore.class);
     private final ElasticsearchClient client;
     private final SearchConfig config;
     private final SearchMetrics metrics;
     private final RemotePolicy policy;
+    private final ResultCache results;
 
-    DocumentStore(ElasticsearchClient client, SearchConfig config, SearchMetrics metrics, RemotePolicy policy) {
+    DocumentStore(ElasticsearchClient client, SearchConfig config, SearchMetrics metrics, RemotePolicy policy,
+            ResultCache results) {
         this.client = client;
         this.config = config;
         this.metrics = metrics;
         this.policy = policy;
+        this.results = results;
     }
 
     /** Indexes one document; {@code refresh} makes it searchable before returning (tests, low-volume writes). */
@@ -47,6 +53,33 @@ public final class DocumentStore {
             return i;
         }));
         metrics.indexSuccess.increment();
+        written(doc.tenantId());
+    }
+
+    /**
+     * A user opened the result at {@code position} (1 = the first hit of the first page): the click-through
+     * metric {@code search.clicks.position}.
+     */
+    public void recordClick(String tenant, int position) {
+        DocumentIds.requireTenant(tenant);
+        if (position < 1) {
+            throw new IllegalArgumentException("position " + position + " is not a result position: the first hit is 1");
+        }
+        metrics.relevance(config.tenantClass(tenant)).clickPosition().record(position);
+    }
+
+    /** After an acknowledged write: pages of the tenant cached anywhere are not read again. */
+    private void written(String tenant) {
+        if (results == null) {
+            return;
+        }
+        try {
+            results.written(tenant);
+        } catch (RuntimeException e) {
+            metrics.writeRecordFailures.increment();
+            log.warn("Search result cache: {}; other instances may answer from pages older than this write for up "
+                    + "to search.results.cacheTtl", e.getMessage());
+        }
     }
 
     public Optional<SearchDocument> get(String tenant, String id) {
@@ -56,7 +89,18 @@ public final class DocumentStore {
     }
 
     public SearchPage search(String tenant, SearchQuery query) {
-        return search(tenant, query, null);
+        DocumentIds.requireTenant(tenant);
+        SearchPage page = results == null ? search(tenant, query, null)
+                : results.get(tenant, query, () -> search(tenant, query, null));
+        SearchMetrics.Relevance r = metrics.relevance(config.tenantClass(tenant));
+        r.hits().record(page.total());
+        if (page.hits().isEmpty()) {
+            r.zeroResults().increment();
+        } else {
+            r.withResults().increment();
+            r.topScore().record(page.hits().get(0).score());
+        }
+        return page;
     }
 
     private SearchPage search(String tenant, SearchQuery q, String onlyId) {
@@ -119,7 +163,7 @@ public final class DocumentStore {
 
     /** A bulk writer; close it to flush. Failed documents reach {@code onFailure} with the reason. */
     public BulkWriter bulkWriter(Consumer<BulkFailure> onFailure) {
-        return new BulkWriter(client, config::aliasFor, config.bulk(), metrics, onFailure);
+        return new BulkWriter(client, config::aliasFor, config.bulk(), metrics, onFailure, this::written);
     }
 
     /** Makes recent writes searchable (tests and batch jobs). */

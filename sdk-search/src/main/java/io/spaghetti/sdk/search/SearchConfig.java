@@ -21,11 +21,12 @@ import java.util.Map;
  * @param bootstrap   install templates and the initial index at start-up
  * @param alias       the alias services read and write, e.g. {@code documents}
  * @param dedicatedTenants large tenants with their own alias (and indices), e.g. {@code bigcorp: documents-bigcorp}
+ * @param results     result caching and relevance metrics
  */
 public record SearchConfig(boolean enabled, boolean required, List<String> hosts, Path caFile, String username,
         Secret password, Secret apiKey, Duration connectTimeout, Duration socketTimeout, boolean bootstrap,
-        String alias, Bulk bulk, Lifecycle lifecycle, Snapshots snapshots, Map<String, String> dedicatedTenants)
-        implements ModuleSection, Validated {
+        String alias, Bulk bulk, Lifecycle lifecycle, Snapshots snapshots, Map<String, String> dedicatedTenants,
+        Results results) implements ModuleSection, Validated {
 
     public static final ConfigSection<SearchConfig> SECTION = ConfigSection.of("search", SearchConfig.class);
 
@@ -56,9 +57,33 @@ public record SearchConfig(boolean enabled, boolean required, List<String> hosts
             Duration interval, Duration retention) {
     }
 
+    /**
+     * Result pages kept in the tiered cache (cache {@code search-results}), and the tenant classes relevance
+     * metrics are tagged with.
+     *
+     * @param cache           keep pages; needs Redis, which records each tenant's last write for every instance
+     * @param cacheTtl        longest a page is kept
+     * @param writeVisibility how long after a write a search may still miss it (Elasticsearch's refresh interval
+     *                        and a margin): pages computed then are not kept
+     * @param tenantClasses   tenant to class, e.g. {@code bigcorp: enterprise}; others are {@code dedicated} (with
+     *                        their own alias) or {@code shared}. Keep the classes few: they are metric tags.
+     */
+    public record Results(boolean cache, Duration cacheTtl, Duration writeVisibility,
+            Map<String, String> tenantClasses) {
+        public Results {
+            tenantClasses = tenantClasses == null ? Map.of() : Map.copyOf(tenantClasses);
+        }
+    }
+
     public SearchConfig {
         hosts = List.copyOf(hosts);
         dedicatedTenants = dedicatedTenants == null ? Map.of() : Map.copyOf(dedicatedTenants);
+    }
+
+    /** The class a tenant's relevance metrics are tagged with. */
+    public String tenantClass(String tenant) {
+        String c = results.tenantClasses().get(tenant);
+        return c != null ? c : dedicatedTenants.containsKey(tenant) ? "dedicated" : "shared";
     }
 
     /** The alias holding a tenant's documents. */
@@ -99,5 +124,13 @@ public record SearchConfig(boolean enabled, boolean required, List<String> hosts
                 "must be at least 1", "use e.g. 1000");
         problems.require(bulk.maxConcurrentRequests() >= 1, path + ".bulk.maxConcurrentRequests",
                 bulk.maxConcurrentRequests(), "must be at least 1", "use e.g. 2");
+        problems.require(!results.cache() || results.cacheTtl().toMillis() >= 1, path + ".results.cacheTtl",
+                results.cacheTtl(), "must be positive", "use e.g. 60s");
+        problems.require(results.tenantClasses().size() <= 20, path + ".results.tenantClasses",
+                results.tenantClasses().size() + " tenants", "is a metric tag and must stay small",
+                "map tenants onto a few classes (at most 20 tenants listed), e.g. bigcorp: enterprise");
+        results.tenantClasses().forEach((tenant, c) -> problems.require(c.matches("[a-z][a-z0-9_-]{0,30}"),
+                path + ".results.tenantClasses." + tenant, c, "is not a short lower-case class name",
+                "use e.g. enterprise"));
     }
 }

@@ -8,9 +8,16 @@ import io.spaghetti.sdk.core.Health;
 import io.spaghetti.sdk.core.ModuleContext;
 import io.spaghetti.sdk.core.SdkModule;
 import io.spaghetti.sdk.core.config.ConfigSection;
+import io.spaghetti.sdk.core.cache.CacheModule;
+import io.spaghetti.sdk.core.cache.CacheSpec;
+import io.spaghetti.sdk.core.cache.Caches;
+import io.spaghetti.sdk.core.redis.RedisModule;
+import io.spaghetti.sdk.search.internal.PageCodec;
+import io.spaghetti.sdk.search.internal.ResultCache;
 import io.spaghetti.sdk.search.internal.SearchClientFactory;
 import io.spaghetti.sdk.search.internal.SearchErrors;
 import io.spaghetti.sdk.search.internal.SearchMetrics;
+import io.spaghetti.sdk.search.internal.TenantWriteClock;
 import java.io.IOException;
 import java.util.Map;
 
@@ -19,6 +26,8 @@ import java.util.Map;
  * index, and tenant-scoped documents. Readiness is {@code _cluster/health} (not {@code GET /}).
  */
 public final class SearchModule implements SdkModule {
+    /** The tiered cache holding result pages (settings under {@code cache.caches.search-results}). */
+    public static final String RESULTS_CACHE = "search-results";
     private final ElasticsearchClient external;
     private volatile ElasticsearchClient client;
     private volatile DocumentStore documents;
@@ -50,6 +59,12 @@ public final class SearchModule implements SdkModule {
         return SearchConfig.SECTION;
     }
 
+    /** The tiered cache keeps result pages when {@code search.results.cache} is on. */
+    @Override
+    public java.util.Set<String> startsAfter() {
+        return java.util.Set.of("cache");
+    }
+
     @Override
     public void start(ModuleContext context) throws IOException {
         SearchConfig c = context.config().section(SearchConfig.SECTION);
@@ -73,7 +88,7 @@ public final class SearchModule implements SdkModule {
                     context.resilience().policy("elasticsearch", t -> {
                         int status = SearchErrors.status(t);
                         return status < 0 || status == 429 || status >= 500;
-                    }));
+                    }), c.results().cache() ? resultCache(context, c) : null);
             // Everything that can fail has run: schedule the jobs and publish.
             if (c.lifecycle().enabled() && mode == IndexLifecycle.Mode.SDK_ROLLOVER) {
                 for (String alias : c.aliases()) {
@@ -101,6 +116,25 @@ public final class SearchModule implements SdkModule {
             }
             throw e;
         }
+    }
+
+    private static ResultCache resultCache(ModuleContext context, SearchConfig c) {
+        if (!context.config().redis().enabled()) {
+            throw new IllegalStateException("search.results.cache needs Redis, which records each tenant's writes for"
+                    + " every instance. Fix: enable redis, or set search.results.cache: false");
+        }
+        RedisModule redis = context.module(RedisModule.class);
+        Caches caches = context.module(CacheModule.class).caches();
+        java.time.Duration ttl = c.results().cacheTtl();
+        CacheSpec base = caches.specFor(RESULTS_CACHE);
+        CacheSpec spec = base.toBuilder().l2Ttl(ttl).l1Ttl(base.l1Ttl().compareTo(ttl) < 0 ? base.l1Ttl() : ttl)
+                .build();
+        // a tenant's generation outlives every page cached under it
+        java.time.Duration keep = ttl.multipliedBy(10).compareTo(java.time.Duration.ofDays(1)) > 0
+                ? ttl.multipliedBy(10) : java.time.Duration.ofDays(1);
+        return new ResultCache(caches.cache(RESULTS_CACHE, new PageCodec(), spec),
+                new TenantWriteClock(redis::clientIfConnected, c.alias(), keep, spec.l2Timeout()),
+                c.results().writeVisibility());
     }
 
     /** A periodic job on the SDK scheduler; a failed run is logged in one line and the next one still runs. */

@@ -52,7 +52,7 @@ class DocumentStoreIT {
         SearchConfig base = SearchStack.app("documents");
         SearchConfig config = new SearchConfig(true, true, base.hosts(), base.caFile(), base.username(), base.password(),
                 null, base.connectTimeout(), base.socketTimeout(), true, "documents", base.bulk(), base.lifecycle(),
-                base.snapshots(), java.util.Map.of(big, alias));
+                base.snapshots(), java.util.Map.of(big, alias), base.results());
         try (Sdk sdk = SearchStack.sdk(config)) {
             assertThat(sdk.checkHealth().module("search").details()).containsEntry("lifecycle", "sdk_rollover");
             DocumentStore store = sdk.module(SearchModule.class).documents();

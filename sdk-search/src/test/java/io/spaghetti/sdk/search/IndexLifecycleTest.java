@@ -15,7 +15,7 @@ class IndexLifecycleTest {
     private static SearchConfig withDedicated(Map<String, String> dedicated) {
         SearchConfig d = SdkConfig.defaults().section(SearchConfig.SECTION);
         return new SearchConfig(true, true, List.of("http://127.0.0.1:1"), null, null, null, null, d.connectTimeout(),
-                d.socketTimeout(), true, "documents", d.bulk(), d.lifecycle(), d.snapshots(), dedicated);
+                d.socketTimeout(), true, "documents", d.bulk(), d.lifecycle(), d.snapshots(), dedicated, d.results());
     }
 
     @Test

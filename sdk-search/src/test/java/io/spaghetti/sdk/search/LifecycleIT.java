@@ -85,7 +85,7 @@ class LifecycleIT {
         SearchConfig broken = new SearchConfig(true, false, base.hosts(), base.caFile(), base.username(), base.password(),
                 null, base.connectTimeout(), base.socketTimeout(), true, "documents", base.bulk(), base.lifecycle(),
                 new SearchConfig.Snapshots(true, "broken-" + UUID.randomUUID(), "no-such-type", Map.of(),
-                        Duration.ofHours(1), Duration.ofDays(1)), Map.of());
+                        Duration.ofHours(1), Duration.ofDays(1)), Map.of(), base.results());
         long before = restClientThreads();
         io.spaghetti.sdk.core.config.SdkConfig config = io.spaghetti.sdk.core.config.SdkConfig.loader()
                 .yaml("t", "redis:\n  enabled: false\n").environment(Map.of()).systemProperties(new java.util.Properties())

@@ -64,7 +64,7 @@ class NodeFailoverTest {
     private static SearchConfig config(List<String> hosts) {
         SearchConfig d = SdkConfig.defaults().section(SearchConfig.SECTION);
         return new SearchConfig(true, true, hosts, null, null, null, null, d.connectTimeout(), d.socketTimeout(),
-                false, "docs", d.bulk(), d.lifecycle(), d.snapshots(), Map.of());
+                false, "docs", d.bulk(), d.lifecycle(), d.snapshots(), Map.of(), d.results());
     }
 
     /** Reads the start of every request, then resets the connection, as a SIGKILLed node's kernel does. */

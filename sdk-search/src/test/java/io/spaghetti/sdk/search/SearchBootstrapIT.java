@@ -112,7 +112,7 @@ class SearchBootstrapIT {
         SearchConfig wrong = SearchStack.config(StackEnv.require("STACK_ES_APP_USER"), "STACK_ES_APP_PASSWORD", true, ALIAS);
         SearchConfig badPassword = new SearchConfig(true, true, wrong.hosts(), wrong.caFile(), wrong.username(),
                 io.spaghetti.sdk.core.config.Secret.ofValue("not-the-password"), null, wrong.connectTimeout(),
-                wrong.socketTimeout(), true, ALIAS, wrong.bulk(), wrong.lifecycle(), wrong.snapshots(), Map.of());
+                wrong.socketTimeout(), true, ALIAS, wrong.bulk(), wrong.lifecycle(), wrong.snapshots(), Map.of(), wrong.results());
         assertThatThrownBy(() -> SearchStack.sdk(badPassword)).isInstanceOf(SdkStartupException.class)
                 .hasMessageContaining("Elasticsearch rejected the credentials of user 'spaghetti_app'")
                 .hasMessageContaining("(401)").hasMessageNotContaining("not-the-password");

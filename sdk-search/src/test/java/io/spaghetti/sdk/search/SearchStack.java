@@ -22,7 +22,7 @@ final class SearchStack {
         return new SearchConfig(true, true, List.of(StackEnv.require("STACK_ES_HOSTS").split(",")),
                 Path.of(StackEnv.require("STACK_ES_CA_FILE")), user, Secret.ofValue(StackEnv.require(passwordKey)), null,
                 d.connectTimeout(), d.socketTimeout(), bootstrap, alias, d.bulk(), d.lifecycle(), d.snapshots(),
-                Map.of());
+                Map.of(), d.results());
     }
 
     static SearchConfig app(String alias) {

@@ -6,6 +6,8 @@ import io.spaghetti.sdk.search.SearchModule;
 import io.spaghetti.sdk.search.SearchPage;
 import io.spaghetti.sdk.search.SearchQuery;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -23,7 +25,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /search/documents?tenant=t} indexes a document, {@code GET /search?tenant=t&q=words} searches one tenant. */
+/**
+ * {@code POST /search/documents?tenant=t} indexes a document, {@code GET /search?tenant=t&q=words} searches one
+ * tenant, {@code POST /search/clicks?tenant=t&position=n} records that a user opened the n-th result.
+ */
 @RestController
 class SearchController {
     private final SearchModule search;
@@ -64,6 +69,13 @@ class SearchController {
         }).toList());
         out.put("tags", page.tagCounts());
         return out;
+    }
+
+    @PostMapping("/search/clicks")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void click(@RequestParam @Pattern(regexp = Ids.TENANT, message = Ids.TENANT_RULE) String tenant,
+            @RequestParam @Min(value = 1, message = "must be 1 or more: the first result is 1") @Max(1000) int position) {
+        documents().recordClick(tenant, position);
     }
 
     private DocumentStore documents() {

@@ -73,6 +73,7 @@ public final class CryptoCommand {
                     n++;
                 }
                 out.flush();
+                sdk.module(CryptoModule.class).keys().rewrapped(n);
                 System.err.println("rewrapped " + n + " values");
                 return 0;
             }

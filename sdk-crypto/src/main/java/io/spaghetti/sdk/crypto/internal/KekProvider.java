@@ -34,6 +34,15 @@ public interface KekProvider extends AutoCloseable {
 
     PublicKey publicKey(String keyName, String version);
 
+    /**
+     * Whether operations reach another process or device, and so go through the remote-call policy (time limit,
+     * retry, circuit breaker). A key file read in-process is not: its first start runs keytool to make the
+     * signing key, which a loaded machine can take longer than a remote call's time limit over.
+     */
+    default boolean remote() {
+        return true;
+    }
+
     /** Applies the configured rotation policy to the key, where the provider has one. */
     default void applyRotationPolicy(String keyName) {
     }

@@ -36,11 +36,11 @@ public final class KeyOperations {
         return provider;
     }
 
-    /** Runs {@code call} (retried and guarded by the circuit breaker), then audits it. */
+    /** Runs {@code call} (for a remote provider: retried and guarded by the circuit breaker), then audits it. */
     public <T> T run(String operation, String keyName, String version, Supplier<T> call) {
         long start = System.nanoTime();
         try {
-            T result = policy.call(call);
+            T result = provider.remote() ? policy.call(call) : call.get();
             record(operation, keyName, version, "success", start, null);
             return result;
         } catch (CallNotPermittedException open) {

@@ -98,6 +98,12 @@ public final class KeyStoreKekProvider implements KekProvider {
         return name;
     }
 
+    /** A PKCS#12 file is in-process; a PKCS#11 token is a device behind a driver. */
+    @Override
+    public boolean remote() {
+        return file == null;
+    }
+
     @Override
     public synchronized void ensureKey(String keyName, boolean signing) {
         if (!versions(keyName).isEmpty()) {

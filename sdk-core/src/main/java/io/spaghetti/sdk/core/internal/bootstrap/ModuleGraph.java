@@ -53,6 +53,8 @@ public final class ModuleGraph {
         }
         path.add(m.name());
         m.dependsOn().stream().sorted().forEach(dep -> visit(byName.get(dep), byName, done, path, out));
+        m.startsAfter().stream().filter(byName::containsKey).sorted()
+                .forEach(dep -> visit(byName.get(dep), byName, done, path, out));
         path.remove(path.size() - 1);
         done.add(m.name());
         out.add(m);
