@@ -63,8 +63,8 @@ class ResultCacheIT {
     }
 
     private static double hits(MeterRegistry r) {
-        return r.find("cache.gets").tags("cache", SearchModule.RESULTS_CACHE, "result", "hit").counters().stream()
-                .mapToDouble(c -> c.count()).sum();
+        return r.find("cache.gets").tags("cache", SearchModule.RESULTS_CACHE, "result", "hit").functionCounters()
+                .stream().mapToDouble(c -> c.count()).sum();
     }
 
     @Test
