@@ -42,7 +42,14 @@ class ExampleServiceIT {
             HttpResponse<String> flags = get(service, "/flags?user=user-1&groups=beta_users,power_users");
             assertThat(flags.statusCode()).isEqualTo(200);
             assertThat(flags.body()).contains("\"ai_document_generation\"", "\"advanced_search\"",
-                    "\"real_time_collaboration\"", "\"reason\":\"SPLIT\"", "\"reason\":\"DEFAULT\"");
+                    "\"real_time_collaboration\"", "\"reason\":\"DEFAULT\"", "\"variantEnabled\"");
+            // a member the 20 % rollout includes is a SPLIT decision
+            boolean split = false;
+            for (int u = 0; u < 200 && !split; u++) {
+                split = get(service, "/flags?user=user-" + u + "&groups=power_users").body()
+                        .contains("\"reason\":\"SPLIT\"");
+            }
+            assertThat(split).isTrue();
             String tenant = "t" + System.nanoTime();
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + service.port() + "/search/documents?tenant=" + tenant)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(

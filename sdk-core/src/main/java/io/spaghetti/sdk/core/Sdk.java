@@ -138,7 +138,15 @@ public final class Sdk implements AutoCloseable {
         if (c == null) {
             synchronized (this) {
                 if (aiCache == null) {
-                    aiCache = new TieredAiCache(cache(), aiMetrics, config.section(AiConfig.SECTION));
+                    AiConfig ai = config.section(AiConfig.SECTION);
+                    ValueProtector protector = null;
+                    if (ai.cache().encrypt()) {
+                        protector = byType.values().stream().filter(ValueProtector.class::isInstance)
+                                .map(ValueProtector.class::cast).findFirst().orElseThrow(() -> new IllegalStateException(
+                                "ai.cache.encrypt needs a module that encrypts at rest, and none is on the classpath."
+                                        + " Fix: add sdk-crypto, or set ai.cache.encrypt: false"));
+                    }
+                    aiCache = new TieredAiCache(cache(), aiMetrics, ai, protector);
                 }
                 c = aiCache;
             }

@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.spaghetti.sdk.core.Health;
 import io.spaghetti.sdk.core.ModuleContext;
 import io.spaghetti.sdk.core.SdkModule;
+import io.spaghetti.sdk.core.ValueProtector;
 import io.spaghetti.sdk.core.config.ConfigSection;
 import io.spaghetti.sdk.core.resilience.RemotePolicy;
 import io.spaghetti.sdk.crypto.internal.AesTokenProtector;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Module {@code crypto}: field encryption, document signing, token protection and KEK rotation,
  * with the KEK in Azure Key Vault, a PKCS#11 token or (development) a local PKCS#12 file.
  */
-public final class CryptoModule implements SdkModule {
+public final class CryptoModule implements SdkModule, ValueProtector {
     private static final Logger log = LoggerFactory.getLogger(CryptoModule.class);
     private static final Set<String> PRODUCTION = Set.of("prod", "production", "prd");
 
@@ -166,6 +167,17 @@ public final class CryptoModule implements SdkModule {
 
     public FieldEncryptor fields() {
         return started(fields);
+    }
+
+    /** Envelope encryption of {@code plaintext} with the tenant and purpose as its field context. */
+    @Override
+    public String seal(String plaintext, String tenant, String purpose) {
+        return fields().encryptString(plaintext, FieldContext.of(tenant, purpose));
+    }
+
+    @Override
+    public String open(String sealed, String tenant, String purpose) {
+        return fields().decryptString(sealed, FieldContext.of(tenant, purpose));
     }
 
     public DocumentSigner signer() {

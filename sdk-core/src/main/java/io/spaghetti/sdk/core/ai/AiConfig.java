@@ -15,8 +15,11 @@ public record AiConfig(Cache cache) implements Validated {
      * @param ttlByModel     a model's own TTL (models not listed take {@code ttl})
      * @param maxAnswerBytes encoded answers larger than this stay out of Redis (L1 only)
      * @param clusterWide    identical concurrent prompts on every instance make one provider call (a Redis lease)
+     * @param encrypt        answers are kept encrypted (sdk-crypto), bound to the request's tenant: they hold user
+     *                       data, and Redis is not where it may rest in clear
      */
-    public record Cache(Duration ttl, Map<String, Duration> ttlByModel, int maxAnswerBytes, boolean clusterWide) {
+    public record Cache(Duration ttl, Map<String, Duration> ttlByModel, int maxAnswerBytes, boolean clusterWide,
+            boolean encrypt) {
         public Cache {
             ttlByModel = ttlByModel == null ? Map.of() : Map.copyOf(ttlByModel);
         }

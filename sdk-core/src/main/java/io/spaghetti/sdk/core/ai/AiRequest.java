@@ -14,11 +14,16 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * One AI call as the cache sees it: who answers, the prompt, and every parameter that changes the answer
- * (temperature, max tokens, system prompt, tools...). The cache keys it by a SHA-256 of all of it, so the prompt
- * is never stored; {@link #toString()} leaves it out too, so it never reaches a log line.
+ * One AI call as the cache sees it: who answers, the prompt, every parameter that changes the answer
+ * (temperature, max tokens, system prompt, tools...) and the tenant whose data it holds. The cache keys it by a
+ * SHA-256 of all of it, so the prompt is never stored; {@link #toString()} leaves it out too, so it never reaches a
+ * log line.
+ *
+ * @param tenant the tenant the answer belongs to (no other tenant's request finds it; an encrypted cache binds
+ *               the answer to it), or null for answers any tenant may share
  */
-public record AiRequest(String provider, String model, String prompt, Map<String, Object> parameters) {
+public record AiRequest(String provider, String model, String prompt, Map<String, Object> parameters,
+        String tenant) {
     private static final ObjectMapper JSON = SdkJson.mapper();
 
     public AiRequest {
@@ -29,20 +34,26 @@ public record AiRequest(String provider, String model, String prompt, Map<String
     }
 
     public static AiRequest of(String provider, String model, String prompt) {
-        return new AiRequest(provider, model, prompt, Map.of());
+        return new AiRequest(provider, model, prompt, Map.of(), null);
+    }
+
+    /** A copy whose answer belongs to {@code tenant}. */
+    public AiRequest forTenant(String tenant) {
+        return new AiRequest(provider, model, prompt, parameters, tenant);
     }
 
     /** A copy with one more parameter that changes the answer. */
     public AiRequest with(String parameter, Object value) {
         Map<String, Object> more = new TreeMap<>(parameters);
         more.put(parameter, value);
-        return new AiRequest(provider, model, prompt, more);
+        return new AiRequest(provider, model, prompt, more, tenant);
     }
 
-    /** The cache key: hex SHA-256 of the canonical JSON of provider, model, prompt and the sorted parameters. */
+    /** The cache key: hex SHA-256 of the canonical JSON of provider, model, prompt, sorted parameters and tenant. */
     public String key() {
         try {
-            byte[] canonical = JSON.writeValueAsBytes(List.of(provider, model, prompt, parameters));
+            byte[] canonical = JSON.writeValueAsBytes(tenant == null ? List.of(provider, model, prompt, parameters)
+                    : List.of(provider, model, prompt, parameters, tenant));
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("AI request parameters must be JSON values (strings, numbers, "

@@ -63,12 +63,12 @@ class AiCacheTest {
         Map<String, Object> ba = new LinkedHashMap<>();
         ba.put("maxTokens", 500);
         ba.put("temperature", 0.2);
-        assertThat(new AiRequest("p", "m", "x", ab).key()).isEqualTo(new AiRequest("p", "m", "x", ba).key());
-        AiRequest base = new AiRequest("p", "m", "x", ab);
+        assertThat(new AiRequest("p", "m", "x", ab, null).key()).isEqualTo(new AiRequest("p", "m", "x", ba, null).key());
+        AiRequest base = new AiRequest("p", "m", "x", ab, null);
         sdk.aiCache().answer(base, this::provider);
         sdk.aiCache().answer(base.with("temperature", 0.9), this::provider);
-        sdk.aiCache().answer(new AiRequest("p", "m", "y", ab), this::provider);
-        sdk.aiCache().answer(new AiRequest("p", "other-model", "x", ab), this::provider);
+        sdk.aiCache().answer(new AiRequest("p", "m", "y", ab, null), this::provider);
+        sdk.aiCache().answer(new AiRequest("p", "other-model", "x", ab, null), this::provider);
         assertThat(calls).hasValue(4);
     }
 

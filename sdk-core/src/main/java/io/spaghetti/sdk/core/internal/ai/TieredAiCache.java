@@ -8,6 +8,7 @@ import io.spaghetti.sdk.core.ai.AiRequest;
 import io.spaghetti.sdk.core.cache.CacheSpec;
 import io.spaghetti.sdk.core.cache.Caches;
 import io.spaghetti.sdk.core.cache.TieredCache;
+import io.spaghetti.sdk.core.ValueProtector;
 import io.spaghetti.sdk.core.cache.ValueCodec;
 import java.time.Duration;
 import java.util.Locale;
@@ -34,22 +35,35 @@ public final class TieredAiCache implements AiCache {
     /** The cache names made so far, at most {@value #MAX_MODELS} plus "other". */
     private final Set<String> named = new HashSet<>();
 
-    public TieredAiCache(Caches caches, AiMetrics metrics, AiConfig config) {
+    /** What an answer's text is sealed for, with the tenant. */
+    static final String PURPOSE = "ai-answer";
+
+    private final ValueProtector protector;
+
+    /** @param protector seals each answer's text for its tenant; null: answers are kept as they are */
+    public TieredAiCache(Caches caches, AiMetrics metrics, AiConfig config, ValueProtector protector) {
         this.caches = caches;
         this.metrics = metrics;
         this.config = config.cache();
+        this.protector = protector;
     }
 
     @Override
     public AiAnswer answer(AiRequest request, Function<AiRequest, AiAnswer> call) {
+        requireTenantWhenSealed(request);
         boolean[] called = {false};
-        AiAnswer answer = cacheFor(request.model()).get(request.key(), k -> {
+        AiAnswer[] fresh = {null};
+        AiAnswer stored = cacheFor(request.model()).get(request.key(), k -> {
             called[0] = true;
-            return call.apply(request);
+            fresh[0] = call.apply(request);
+            return seal(fresh[0], request);
         });
         if (called[0]) {
             metrics.recordCacheMiss(request.provider(), request.model());
-        } else if (answer != null) {
+            return fresh[0];
+        }
+        AiAnswer answer = open(stored, request);
+        if (answer != null) {
             metrics.recordCacheHit(request.provider(), request.model(), answer);
         }
         return answer;
@@ -57,7 +71,27 @@ public final class TieredAiCache implements AiCache {
 
     @Override
     public Optional<AiAnswer> cached(AiRequest request) {
-        return cacheFor(request.model()).getIfPresent(request.key());
+        requireTenantWhenSealed(request);
+        return cacheFor(request.model()).getIfPresent(request.key()).map(a -> open(a, request));
+    }
+
+    private void requireTenantWhenSealed(AiRequest request) {
+        if (protector != null && request.tenant() == null) {
+            throw new IllegalArgumentException("ai.cache.encrypt binds each cached answer to a tenant, and this "
+                    + request + " has none. Fix: AiRequest.of(...).forTenant(tenant)");
+        }
+    }
+
+    private AiAnswer seal(AiAnswer answer, AiRequest request) {
+        return protector == null || answer == null ? answer : new AiAnswer(
+                protector.seal(answer.text(), request.tenant(), PURPOSE), answer.tokensIn(), answer.tokensOut(),
+                answer.costUsd());
+    }
+
+    private AiAnswer open(AiAnswer stored, AiRequest request) {
+        return protector == null || stored == null ? stored : new AiAnswer(
+                protector.open(stored.text(), request.tenant(), PURPOSE), stored.tokensIn(), stored.tokensOut(),
+                stored.costUsd());
     }
 
     @Override
