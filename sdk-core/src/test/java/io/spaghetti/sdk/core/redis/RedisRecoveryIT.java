@@ -68,10 +68,11 @@ class RedisRecoveryIT {
 
     @Test
     void anAofOnlyRestartLosesAtMostTheFsyncWindow() throws Exception {
-        String prefix = "aof-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        String namespace = "aof-" + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = namespace + ":";
         List<long[]> acked = new ArrayList<>();
         long killedAt;
-        try (Sdk sdk = cluster(prefix)) {
+        try (Sdk sdk = cluster(namespace)) {
             RedissonClient redis = sdk.module(RedisModule.class).client();
             long until = System.nanoTime() + 3_000_000_000L;
             for (int i = 0; System.nanoTime() < until; i++) {
@@ -82,7 +83,7 @@ class RedisRecoveryIT {
             killedAt = System.nanoTime();
         }
         StackEnv.stackScript("up", "redis-cluster");
-        try (Sdk sdk = cluster(prefix)) {
+        try (Sdk sdk = cluster(namespace)) {
             RedissonClient redis = sdk.module(RedisModule.class).client();
             int lostOutsideWindow = 0;
             int lostInWindow = 0;
