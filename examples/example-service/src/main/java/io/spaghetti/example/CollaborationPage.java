@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.spaghetti.sdk.core.web.StaticAsset;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -13,18 +14,26 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code GET /collab}: a page that edits a document with the npm SignalR client, served by the hub server
- * itself so the browser talks to one origin. {@code /collab/signalr.min.js} is the client's browser bundle
- * from the npm package that scripts/demo.sh installs ({@code EXAMPLE_SIGNALR_JS} names another copy).
+ * itself so the browser talks to one origin. The client's browser bundle (from the npm package that
+ * scripts/demo.sh installs; {@code EXAMPLE_SIGNALR_JS} names another copy) is served under its content-hashed
+ * name, immutable for a year, and the page, which links to that name, is revalidated by its ETag (a 304), so a
+ * CDN in front can hold both.
  */
 final class CollaborationPage extends Handler.Abstract.NonBlocking {
-    private final byte[] page;
-    private final Path script;
+    private static final String SCRIPT = "/collab/signalr.min.js";
+    private final StaticAsset page;
+    private final StaticAsset script;
+    private final Path scriptFile;
 
-    CollaborationPage(Path script) throws IOException {
+    CollaborationPage(Path scriptFile) throws IOException {
+        StaticAsset html;
         try (InputStream in = CollaborationPage.class.getResourceAsStream("/collab/index.html")) {
-            this.page = in.readAllBytes();
+            html = StaticAsset.of("/collab", "text/html; charset=utf-8", in.readAllBytes());
         }
-        this.script = script;
+        this.scriptFile = scriptFile;
+        this.script = Files.isReadable(scriptFile)
+                ? StaticAsset.of(SCRIPT, "text/javascript", Files.readAllBytes(scriptFile)) : null;
+        this.page = script == null ? html : html.linking(script);
     }
 
     /** {@code EXAMPLE_SIGNALR_JS}, else the npm package under the repository root or the module directory. */
@@ -41,23 +50,35 @@ final class CollaborationPage extends Handler.Abstract.NonBlocking {
     public boolean handle(Request request, Response response, Callback callback) throws IOException {
         String path = Request.getPathInContext(request);
         if (path.equals("/collab") || path.equals("/collab/")) {
-            return send(response, callback, 200, "text/html; charset=utf-8", page);
+            return send(request, response, callback, page, StaticAsset.REVALIDATE);
         }
-        if (path.equals("/collab/signalr.min.js")) {
-            if (!Files.isReadable(script)) {
-                return send(response, callback, 404, "text/plain; charset=utf-8", ("The SignalR browser client is not "
-                        + "at " + script.toAbsolutePath() + ": run npm ci in examples/example-service/src/test/node "
-                        + "(scripts/demo.sh does) or set EXAMPLE_SIGNALR_JS\n").getBytes());
+        if (path.equals(SCRIPT) || script != null && path.equals(script.hashedPath())) {
+            if (script == null) {
+                response.setStatus(404);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+                response.write(true, ByteBuffer.wrap(("The SignalR browser client is not at "
+                        + scriptFile.toAbsolutePath() + ": run npm ci in examples/example-service/src/test/node "
+                        + "(scripts/demo.sh does) or set EXAMPLE_SIGNALR_JS\n").getBytes()), callback);
+                return true;
             }
-            return send(response, callback, 200, "text/javascript", Files.readAllBytes(script));
+            return send(request, response, callback, script,
+                    path.equals(SCRIPT) ? StaticAsset.REVALIDATE : StaticAsset.IMMUTABLE);
         }
         return false;
     }
 
-    private static boolean send(Response response, Callback callback, int status, String type, byte[] body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
-        response.write(true, ByteBuffer.wrap(body), callback);
+    private static boolean send(Request request, Response response, Callback callback, StaticAsset asset,
+            String cacheControl) {
+        response.getHeaders().put(HttpHeader.ETAG, asset.etag());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, cacheControl);
+        if (asset.notModifiedFor(request.getHeaders().get(HttpHeader.IF_NONE_MATCH))) {
+            response.setStatus(304);
+            callback.succeeded();
+            return true;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.contentType());
+        response.write(true, ByteBuffer.wrap(asset.content()), callback);
         return true;
     }
 }

@@ -27,6 +27,14 @@ class ExampleServiceIT {
     }
 
     @Test
+    void theCollaborationPageAndItsScriptAreReadyForACdn() throws Exception {
+        try (ExampleService service = new ExampleService(Sdk.bootstrap(StackConfig.load()), 0)) {
+            io.spaghetti.sdk.core.testing.CdnChecks.assertCdnCacheable(service.hubServerUri().toString(), "/collab",
+                    "/collab/signalr.min.js");
+        }
+    }
+
+    @Test
     void servesHealthAndMetricsAgainstTheStack() throws Exception {
         SdkConfig config = StackConfig.load();
         try (ExampleService service = new ExampleService(Sdk.bootstrap(config), 0)) {

@@ -178,6 +178,12 @@ class BootServiceIT {
 
     @Test
     @Order(2)
+    void theCollaborationPageAndItsScriptAreReadyForACdn() throws Exception {
+        io.spaghetti.sdk.core.testing.CdnChecks.assertCdnCacheable(base(a), "/collab", "/collab/signalr.min.js");
+    }
+
+    @Test
+    @Order(2)
     void aCacheableMethodLoadsOnceAndAnEvictionOnOneInstanceClearsTheOthersL1() throws Exception {
         String id = "doc-" + UUID.randomUUID().toString().substring(0, 8);
         double loadsA = metric(a, "example_documents_loads_total");
