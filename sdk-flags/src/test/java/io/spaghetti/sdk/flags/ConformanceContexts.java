@@ -18,6 +18,21 @@ final class ConformanceContexts {
     private ConformanceContexts() {
     }
 
+    /** An SDK with no server, answering from the conformance definitions. */
+    static io.spaghetti.sdk.core.Sdk definitionsOnly(java.nio.file.Path backupFile) {
+        io.spaghetti.sdk.core.config.SdkConfig config = io.spaghetti.sdk.core.config.SdkConfig.loader().yaml("t", """
+                redis:
+                  enabled: false
+                flags:
+                  definitions: %s
+                  backupFile: %s
+                """.formatted(DEFINITIONS, backupFile)).environment(java.util.Map.of())
+                .systemProperties(new java.util.Properties()).load();
+        return io.spaghetti.sdk.core.Sdk.builder().config(config)
+                .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+                .modules(List.of(new FlagsModule())).build();
+    }
+
     /** Contexts with a user or session id (default stickiness), so that every answer is deterministic. */
     static List<FlagContext> random(int count, long seed) {
         Random r = new Random(seed);
@@ -59,7 +74,10 @@ final class ConformanceContexts {
         return values[r.nextInt(values.length)];
     }
 
-    /** The context as a bare client is given it, field by field. */
+    /**
+     * The context as a bare client is given it, field by field: written out here rather than taken from the SDK,
+     * whose own mapping is part of what the comparison checks.
+     */
     static UnleashContext bare(FlagContext c) {
         UnleashContext.Builder b = UnleashContext.builder();
         if (c.userId() != null) {

@@ -10,9 +10,7 @@ import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.openfeature.sdk.Value;
 import io.getunleash.DefaultUnleash;
 import io.getunleash.util.UnleashConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spaghetti.sdk.core.Sdk;
-import io.spaghetti.sdk.core.config.SdkConfig;
 import io.spaghetti.sdk.flags.openfeature.SpaghettiFlagsProvider;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,16 +38,7 @@ class FlagsConformanceTest {
 
     @BeforeEach
     void start() throws Exception {
-        SdkConfig config = SdkConfig.loader().yaml("t", """
-                redis:
-                  enabled: false
-                flags:
-                  definitions: %s
-                  backupFile: %s
-                """.formatted(ConformanceContexts.DEFINITIONS, tmp.resolve("backup.json")))
-                .environment(Map.of()).systemProperties(new Properties()).load();
-        sdk = Sdk.builder().config(config).meterRegistry(new SimpleMeterRegistry())
-                .modules(List.of(new FlagsModule())).build();
+        sdk = ConformanceContexts.definitionsOnly(tmp.resolve("backup.json"));
         flags = sdk.module(FlagsModule.class).flags();
         String state = FlagsModule.clientFeaturesJson(ConformanceContexts.DEFINITIONS, ConformanceContexts.ENVIRONMENT);
         bare = new DefaultUnleash(UnleashConfig.builder().appName("bare").unleashAPI("http://127.0.0.1:9/api")

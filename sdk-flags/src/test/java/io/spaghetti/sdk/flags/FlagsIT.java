@@ -206,17 +206,8 @@ class FlagsIT {
     void conformanceFlagsOnTheServerAnswerAsTheBareClientAndAsTheDefinitionsWithoutTheServer() throws Exception {
         new UnleashAdmin().load("flags/conformance-flags.json", "development");
         DefaultUnleash bare = bareClient();
-        SdkConfig offline = SdkConfig.loader().yaml("t", """
-                redis:
-                  enabled: false
-                flags:
-                  definitions: %s
-                  backupFile: %s
-                """.formatted(ConformanceContexts.DEFINITIONS, tmp.resolve("offline.json")))
-                .environment(Map.of()).systemProperties(new Properties()).load();
         try (Sdk online = start(tmp.resolve("conformance.json"));
-                Sdk definitionsOnly = Sdk.builder().config(offline).meterRegistry(new SimpleMeterRegistry())
-                        .modules(List.of(new FlagsModule())).build()) {
+                Sdk definitionsOnly = ConformanceContexts.definitionsOnly(tmp.resolve("offline.json"))) {
             Flags server = online.module(FlagsModule.class).flags();
             Flags noServer = definitionsOnly.module(FlagsModule.class).flags();
             java.util.Set<String> names = noServer.knownFlags();
