@@ -12,6 +12,13 @@ public interface FlagsListener {
     default void serverUnreachable(String source) {
     }
 
+    /**
+     * The server refused the SDK's credentials (HTTP 401 or 403): waiting will not help; evaluations continue from
+     * the last known state until the token is fixed.
+     */
+    default void serverRefused(String reason) {
+    }
+
     /** A new state arrived in which these flags changed (added, removed or with other rules). */
     default void flagsChanged(Set<String> flags) {
     }

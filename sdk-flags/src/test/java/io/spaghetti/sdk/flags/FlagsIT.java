@@ -295,6 +295,36 @@ class FlagsIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void aRefusedTokenIsAnOpenFeatureErrorWhileTheLastStateStillAnswers() throws Exception {
+        SdkConfig config = SdkConfig.loader().yaml("t", """
+                redis:
+                  enabled: false
+                flags:
+                  url: %s
+                  apiToken: value:*:development.not-a-real-token
+                  pollInterval: 1s
+                  backupFile: %s
+                """.formatted(StackEnv.require("STACK_UNLEASH_URL"), tmp.resolve("refused.json")))
+                .environment(Map.of()).systemProperties(new Properties()).load();
+        try (Sdk sdk = Sdk.builder().config(config).meterRegistry(new SimpleMeterRegistry())
+                .modules(List.of(new FlagsModule())).build()) {
+            dev.openfeature.sdk.OpenFeatureAPI api = dev.openfeature.sdk.OpenFeatureAPI.getInstance();
+            List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+            api.setProviderAndWait("flags-it-refused",
+                    new io.spaghetti.sdk.flags.openfeature.SpaghettiFlagsProvider(sdk.module(FlagsModule.class).flags()));
+            dev.openfeature.sdk.Client client = api.getClient("flags-it-refused");
+            client.onProviderError(e -> errors.add(e.getMessage()));
+            // the initial fetch was refused before the provider listened: it learns it when it starts listening
+            await().atMost(Duration.ofSeconds(10)).until(() -> !errors.isEmpty());
+            assertThat(client.getProviderState()).isEqualTo(dev.openfeature.sdk.ProviderState.ERROR);
+            assertThat(String.join(" ", errors)).contains("refused the API token").doesNotContain("not-a-real-token");
+            assertThat(client.getBooleanDetails("advanced_search", false, new dev.openfeature.sdk.MutableContext("u"))
+                    .getErrorCode()).isNull();
+        }
+    }
+
     private static DefaultUnleash bareClient() {
         return new DefaultUnleash(UnleashConfig.builder().appName("bare-client")
                 .unleashAPI(StackEnv.require("STACK_UNLEASH_URL")).apiKey(StackEnv.require("STACK_UNLEASH_CLIENT_TOKEN"))

@@ -30,6 +30,7 @@ public final class FetchStatus implements UnleashSubscriber {
     private final java.util.concurrent.atomic.AtomicReference<String> pendingState =
             new java.util.concurrent.atomic.AtomicReference<>();
     private volatile String source;
+    private volatile String refusedReason;
 
     /**
      * @param initialSource what the client starts from: {@code backup file} or {@code bootstrap}
@@ -41,8 +42,15 @@ public final class FetchStatus implements UnleashSubscriber {
         this.onNewState = onNewState;
     }
 
+    /** Adds a listener and tells it the current state: an outage or a refusal under way. */
     void addListener(FlagsListener listener) {
         listeners.add(listener);
+        String refusal = refusedReason;
+        if (refusal != null) {
+            listener.serverRefused(refusal);
+        } else if (inOutage.get()) {
+            listener.serverUnreachable(source);
+        }
     }
 
     List<FlagsListener> listeners() {
@@ -50,6 +58,7 @@ public final class FetchStatus implements UnleashSubscriber {
     }
 
     void success() {
+        refusedReason = null;
         boolean first = lastGoodNanos < 0;
         lastGoodNanos = System.nanoTime();
         source = "server";
@@ -58,6 +67,16 @@ public final class FetchStatus implements UnleashSubscriber {
             listeners.forEach(FlagsListener::serverReachable);
         } else if (first) {
             listeners.forEach(FlagsListener::serverReachable);
+        }
+    }
+
+    /** Once until the server answers again: it refused the token. */
+    void refused(int httpStatus) {
+        if (refusedReason == null) {
+            String reason = "Unleash at " + server + " refused the API token (HTTP " + httpStatus
+                    + "): check flags.apiToken";
+            refusedReason = reason;
+            listeners.forEach(l -> l.serverRefused(reason));
         }
     }
 

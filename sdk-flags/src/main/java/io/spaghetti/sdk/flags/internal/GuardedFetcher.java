@@ -23,6 +23,9 @@ public final class GuardedFetcher implements FeatureFetcher {
         try {
             ClientFeaturesResponse r = delegate.fetchFeatures();
             if (r.getStatus() == ClientFeaturesResponse.Status.UNAVAILABLE) {
+                if (r.getHttpStatusCode() == 401 || r.getHttpStatusCode() == 403) {
+                    status.refused(r.getHttpStatusCode());
+                }
                 status.failure("HTTP " + r.getHttpStatusCode());
             } else {
                 status.success();

@@ -41,8 +41,8 @@ import java.util.function.Function;
  * {@code environment}, {@code appName}, {@code currentTime} (an instant or ISO-8601 text), {@code tenant},
  * {@code groups} (a list or comma-separated text) and any others map onto {@link FlagContext}.
  *
- * <p>Events: STALE while the server is unreachable and the SDK answers from its last state, READY when it is back,
- * CONFIGURATION_CHANGED with the flags a new state changed.
+ * <p>Events: STALE while the server is unreachable and the SDK answers from its last state, ERROR when it refuses
+ * the API token, READY when it answers again, CONFIGURATION_CHANGED with the flags a new state changed.
  */
 public final class SpaghettiFlagsProvider extends EventProvider {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -279,6 +279,13 @@ public final class SpaghettiFlagsProvider extends EventProvider {
             if (!shutDown) {
                 emitProviderStale(ProviderEventDetails.builder()
                         .message("Unleash unreachable; answering from the " + source).build());
+            }
+        }
+
+        @Override
+        public void serverRefused(String reason) {
+            if (!shutDown) {
+                emitProviderError(ProviderEventDetails.builder().errorCode(ErrorCode.GENERAL).message(reason).build());
             }
         }
 
