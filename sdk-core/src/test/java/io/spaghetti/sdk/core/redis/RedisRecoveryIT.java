@@ -74,7 +74,7 @@ class RedisRecoveryIT {
         long killedAt;
         try (Sdk sdk = cluster(namespace)) {
             RedissonClient redis = sdk.module(RedisModule.class).client();
-            long until = System.nanoTime() + 3_000_000_000L;
+            long until = System.nanoTime() + 6_000_000_000L;
             for (int i = 0; System.nanoTime() < until; i++) {
                 redis.getBucket(prefix + i).set("v" + i);
                 acked.add(new long[] {i, System.nanoTime()});
@@ -89,8 +89,8 @@ class RedisRecoveryIT {
             int lostInWindow = 0;
             for (long[] a : acked) {
                 boolean present = redis.getBucket(prefix + a[0]).isExists();
-                // appendfsync everysec: a write is on disk within about a second, two with a slow disk
-                boolean inWindow = killedAt - a[1] < 2_000_000_000L;
+                // appendfsync everysec: Redis documents up to 2 s of writes lost; 3 s leaves room for a loaded machine
+                boolean inWindow = killedAt - a[1] < 3_000_000_000L;
                 if (!present) {
                     if (inWindow) {
                         lostInWindow++;
@@ -99,7 +99,7 @@ class RedisRecoveryIT {
                     }
                 }
             }
-            System.out.printf("AOF-only restart: %d acknowledged writes, %d lost within the last 2 s, %d before%n",
+            System.out.printf("AOF-only restart: %d acknowledged writes, %d lost within the last 3 s, %d before%n",
                     acked.size(), lostInWindow, lostOutsideWindow);
             assertThat(acked.size()).isGreaterThan(100);
             assertThat(lostOutsideWindow).isZero();
