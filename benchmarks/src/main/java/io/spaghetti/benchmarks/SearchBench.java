@@ -9,7 +9,6 @@ import io.spaghetti.sdk.core.Sdk;
 import io.spaghetti.sdk.core.config.SdkConfig;
 import io.spaghetti.sdk.search.BulkWriter;
 import io.spaghetti.sdk.search.DocumentStore;
-import io.spaghetti.sdk.search.SearchBootstrap;
 import io.spaghetti.sdk.search.SearchConfig;
 import io.spaghetti.sdk.search.SearchDocument;
 import io.spaghetti.sdk.search.SearchModule;
@@ -50,7 +49,7 @@ public final class SearchBench {
                         "Body about " + WORDS[(i * 7) % 10] + " and " + WORDS[(i * 3) % 10], "a" + (i % 50),
                         List.of(WORDS[i % 10]), "en", "published", Instant.now(), Instant.now()));
             }
-            new SearchBootstrap(bare, "documents", "bench").run();
+            // the module installed the templates and the write index at start (search.bootstrap)
 
             // Alternate the sides so neither always runs on a warmer cluster.
             double bareRate1 = bareBulk(bare, bulk, data, "bare1");

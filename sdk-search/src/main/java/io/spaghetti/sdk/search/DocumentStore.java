@@ -11,6 +11,7 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import io.spaghetti.sdk.core.resilience.RemotePolicy;
 import io.spaghetti.sdk.search.internal.DocumentIds;
 import io.spaghetti.sdk.search.internal.ResultCache;
+import io.spaghetti.sdk.search.internal.SearchCursor;
 import io.spaghetti.sdk.search.internal.SearchErrors;
 import io.spaghetti.sdk.search.internal.SearchMetrics;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class DocumentStore {
 
     public Optional<SearchDocument> get(String tenant, String id) {
         DocumentIds.requireId(id);
-        SearchPage page = search(tenant, new SearchQuery(null, List.of(), 1, List.of(), false, false), id);
+        SearchPage page = search(tenant, new SearchQuery(null, List.of(), 1, null, false, false), id);
         return page.hits().stream().map(SearchPage.Hit::document).findFirst();
     }
 
@@ -113,6 +114,7 @@ public final class DocumentStore {
         }
         Query text = q.text() == null || q.text().isBlank() ? Query.of(m -> m.matchAll(a -> a))
                 : Query.of(m -> m.multiMatch(mm -> mm.query(q.text()).fields("title^2", "body")));
+        List<FieldValue> after = q.cursor() == null ? null : SearchCursor.decode(q.cursor());
         long t0 = System.nanoTime();
         metrics.inFlight.incrementAndGet();
         try {
@@ -121,8 +123,8 @@ public final class DocumentStore {
                         .query(b -> b.bool(bool -> bool.must(text).filter(filters)))
                         .sort(o -> o.score(sc -> sc.order(SortOrder.Desc)))
                         .sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc)));
-                if (!q.searchAfter().isEmpty()) {
-                    s.searchAfter(q.searchAfter());
+                if (after != null) {
+                    s.searchAfter(after);
                 }
                 if (q.highlight()) {
                     // HTML-escaped: the text around the <em> tags is the document's, and pages render it.
@@ -158,7 +160,8 @@ public final class DocumentStore {
                     .forEach(b -> months.put(b.keyAsString(), b.docCount()));
         }
         long total = r.hits().total() == null ? hits.size() : r.hits().total().value();
-        return new SearchPage(total, hits, hits.size() < q.size() ? List.of() : last, tags, months);
+        return new SearchPage(total, hits, hits.size() < q.size() || last.isEmpty() ? null : SearchCursor.encode(last),
+                tags, months);
     }
 
     /** A bulk writer; close it to flush. Failed documents reach {@code onFailure} with the reason. */

@@ -1,5 +1,9 @@
 package io.spaghetti.sdk.search;
 
+import io.spaghetti.sdk.search.internal.SearchBootstrap;
+import io.spaghetti.sdk.search.internal.IndexLifecycle;
+import io.spaghetti.sdk.search.internal.RolloverManager;
+import io.spaghetti.sdk.search.internal.SnapshotManager;
 import java.util.Locale;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.HealthStatus;

@@ -1,17 +1,17 @@
 package io.spaghetti.sdk.search;
 
-import co.elastic.clients.elasticsearch._types.FieldValue;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One page of results.
  *
- * @param nextSearchAfter pass to {@link SearchQuery#after} for the next page; empty when this page is the last
+ * @param nextCursor      pass to {@link SearchQuery#after} for the next page (opaque text, safe in a URL); null
+ *                        when this page is the last
  * @param tagCounts       documents per tag (with aggregations)
  * @param monthCounts     documents per month of creation, {@code yyyy-MM} (with aggregations)
  */
-public record SearchPage(long total, List<Hit> hits, List<FieldValue> nextSearchAfter, Map<String, Long> tagCounts,
+public record SearchPage(long total, List<Hit> hits, String nextCursor, Map<String, Long> tagCounts,
         Map<String, Long> monthCounts) {
 
     /**

@@ -1,5 +1,7 @@
 package io.spaghetti.sdk.search;
 
+import io.spaghetti.sdk.search.internal.SearchBootstrap;
+import io.spaghetti.sdk.search.internal.IndexLifecycle;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.spaghetti.sdk.core.config.SdkConfig;
 import io.spaghetti.sdk.search.internal.SearchClientFactory;

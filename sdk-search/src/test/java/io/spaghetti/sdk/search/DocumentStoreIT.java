@@ -94,10 +94,10 @@ class DocumentStoreIT {
             while (true) {
                 page.hits().forEach(h -> seen.add(h.document().id()));
                 sizes.add(page.hits().size());
-                if (page.nextSearchAfter().isEmpty()) {
+                if (page.nextCursor() == null) {
                     break;
                 }
-                page = store.search(t, SearchQuery.text("review").withSize(20).after(page.nextSearchAfter()));
+                page = store.search(t, SearchQuery.text("review").withSize(20).after(page.nextCursor()));
             }
             assertThat(sizes).containsExactly(20, 20, 5);
             assertThat(seen).hasSize(45);

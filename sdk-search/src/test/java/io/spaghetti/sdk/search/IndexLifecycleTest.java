@@ -2,6 +2,9 @@ package io.spaghetti.sdk.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spaghetti.sdk.search.internal.SearchBootstrap;
+import io.spaghetti.sdk.search.internal.IndexLifecycle;
+import io.spaghetti.sdk.search.internal.SecurityRoles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spaghetti.sdk.core.config.SdkConfig;

@@ -2,6 +2,10 @@ package io.spaghetti.sdk.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spaghetti.sdk.search.internal.SearchBootstrap;
+import io.spaghetti.sdk.search.internal.RolloverManager;
+import io.spaghetti.sdk.search.internal.SnapshotManager;
+import io.spaghetti.sdk.search.internal.Lease;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spaghetti.sdk.core.testing.StackEnv;

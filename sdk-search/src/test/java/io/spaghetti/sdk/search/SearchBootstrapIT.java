@@ -1,6 +1,7 @@
 package io.spaghetti.sdk.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.spaghetti.sdk.search.internal.SearchBootstrap;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;

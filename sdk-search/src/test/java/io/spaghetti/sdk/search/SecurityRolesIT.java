@@ -2,6 +2,7 @@ package io.spaghetti.sdk.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spaghetti.sdk.search.internal.SecurityRoles;
 import org.junit.jupiter.api.Test;
 
 /** The local distribution has a file realm only: the SDK must say that roles come from roles.yml. */

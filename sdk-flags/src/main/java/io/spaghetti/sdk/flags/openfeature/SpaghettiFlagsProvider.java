@@ -25,6 +25,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -60,11 +62,17 @@ public final class SpaghettiFlagsProvider extends EventProvider {
         return () -> "spaghetti-flags";
     }
 
+    /**
+     * Starts listening just after initialization: the API marks the provider READY when this returns, which would
+     * overwrite a STALE or ERROR sent from here; the listener, once added, is told the state under way (an outage
+     * or a refused token) and so moves the provider out of READY again.
+     */
     @Override
     public void initialize(EvaluationContext evaluationContext) {
         shutDown = false;
         if (listening.compareAndSet(false, true)) {
-            flags.addListener(new Events());
+            CompletableFuture.runAsync(() -> flags.addListener(new Events()),
+                    CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
         }
     }
 

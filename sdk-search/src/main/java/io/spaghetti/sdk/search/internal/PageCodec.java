@@ -1,6 +1,5 @@
 package io.spaghetti.sdk.search.internal;
 
-import co.elastic.clients.elasticsearch._types.FieldValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -12,7 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
-/** A result page as JSON in Redis; the search-after values keep their Elasticsearch type. */
+/** A result page as JSON in Redis. */
 public final class PageCodec implements ValueCodec<SearchPage> {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -20,11 +19,7 @@ public final class PageCodec implements ValueCodec<SearchPage> {
     private record StoredHit(SearchDocument document, double score, Map<String, List<String>> highlights) {
     }
 
-    /** One search-after value: {@code type} is long, double, string, boolean or null. */
-    private record StoredValue(String type, String value) {
-    }
-
-    private record StoredPage(long total, List<StoredHit> hits, List<StoredValue> nextSearchAfter,
+    private record StoredPage(long total, List<StoredHit> hits, String nextCursor,
             Map<String, Long> tagCounts, Map<String, Long> monthCounts) {
     }
 
@@ -32,7 +27,7 @@ public final class PageCodec implements ValueCodec<SearchPage> {
     public byte[] encode(SearchPage page) {
         StoredPage stored = new StoredPage(page.total(),
                 page.hits().stream().map(h -> new StoredHit(h.document(), h.score(), h.highlights())).toList(),
-                page.nextSearchAfter().stream().map(PageCodec::store).toList(), page.tagCounts(), page.monthCounts());
+                page.nextCursor(), page.tagCounts(), page.monthCounts());
         try {
             return JSON.writeValueAsBytes(stored);
         } catch (IOException e) {
@@ -51,27 +46,6 @@ public final class PageCodec implements ValueCodec<SearchPage> {
         return new SearchPage(p.total(),
                 p.hits().stream().map(h -> new SearchPage.Hit(h.document(), h.score(),
                         h.highlights() == null ? Map.of() : h.highlights())).toList(),
-                p.nextSearchAfter().stream().map(PageCodec::restore).toList(), p.tagCounts(), p.monthCounts());
-    }
-
-    private static StoredValue store(FieldValue v) {
-        return switch (v._kind()) {
-            case Long -> new StoredValue("long", Long.toString(v.longValue()));
-            case Double -> new StoredValue("double", Double.toString(v.doubleValue()));
-            case Boolean -> new StoredValue("boolean", Boolean.toString(v.booleanValue()));
-            case Null -> new StoredValue("null", null);
-            case String -> new StoredValue("string", v.stringValue());
-            default -> throw new IllegalArgumentException("a search-after value of kind " + v._kind());
-        };
-    }
-
-    private static FieldValue restore(StoredValue v) {
-        return switch (v.type()) {
-            case "long" -> FieldValue.of(Long.parseLong(v.value()));
-            case "double" -> FieldValue.of(Double.parseDouble(v.value()));
-            case "boolean" -> FieldValue.of(Boolean.parseBoolean(v.value()));
-            case "null" -> FieldValue.NULL;
-            default -> FieldValue.of(v.value());
-        };
+                p.nextCursor(), p.tagCounts(), p.monthCounts());
     }
 }

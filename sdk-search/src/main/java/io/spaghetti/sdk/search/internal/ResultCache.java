@@ -1,6 +1,5 @@
 package io.spaghetti.sdk.search.internal;
 
-import co.elastic.clients.elasticsearch._types.FieldValue;
 import io.spaghetti.sdk.core.cache.TieredCache;
 import io.spaghetti.sdk.search.SearchPage;
 import io.spaghetti.sdk.search.SearchQuery;
@@ -51,10 +50,7 @@ public final class ResultCache {
         StringBuilder b = new StringBuilder().append(q.text()).append('\u0000').append(q.size()).append('\u0000')
                 .append(q.highlight()).append(q.aggregations());
         q.tags().forEach(t -> b.append('\u0000').append(t));
-        b.append('\u0001');
-        for (FieldValue v : q.searchAfter()) {
-            b.append('\u0000').append(v._kind()).append(':').append(v._toJsonString());
-        }
+        b.append('\u0001').append(q.cursor());
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(b.toString().getBytes(StandardCharsets.UTF_8)), 0, 16);

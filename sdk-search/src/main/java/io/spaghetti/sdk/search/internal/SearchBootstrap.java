@@ -1,5 +1,7 @@
-package io.spaghetti.sdk.search;
+package io.spaghetti.sdk.search.internal;
 
+import io.spaghetti.sdk.search.SearchConfig;
+import io.spaghetti.sdk.search.BootstrapReport;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.spaghetti.sdk.search.internal.SearchErrors;
 import java.io.ByteArrayInputStream;
@@ -178,7 +180,7 @@ public final class SearchBootstrap {
         return 1;
     }
 
-    static byte[] bundled(String resource) {
+    public static byte[] bundled(String resource) {
         try (InputStream in = SearchBootstrap.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing bundled resource " + resource);

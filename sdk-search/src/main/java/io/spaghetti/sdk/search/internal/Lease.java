@@ -1,4 +1,4 @@
-package io.spaghetti.sdk.search;
+package io.spaghetti.sdk.search.internal;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.GetResponse;
@@ -13,21 +13,21 @@ import java.util.UUID;
  * runs a cluster job. Taken with create-if-absent; an expired lease is taken over with optimistic
  * concurrency (if_seq_no / if_primary_term), so two instances never both win.
  */
-final class Lease {
+public final class Lease {
     static final String INDEX = "spaghetti-leases";
 
     private final ElasticsearchClient client;
     private final String name;
     private final String holder = UUID.randomUUID().toString();
 
-    Lease(ElasticsearchClient client, String name) {
+    public Lease(ElasticsearchClient client, String name) {
         this.client = client;
         this.name = name;
     }
 
     /** True when this instance holds the lease for {@code time} from now. */
     @SuppressWarnings("rawtypes")
-    boolean tryAcquire(Duration time) throws IOException {
+    public boolean tryAcquire(Duration time) throws IOException {
         Map<String, Object> doc = Map.of("holder", holder, "expiresAt", System.currentTimeMillis() + time.toMillis());
         try {
             client.create(c -> c.index(INDEX).id(name).document(doc).refresh(co.elastic.clients.elasticsearch._types.Refresh.True));
@@ -60,7 +60,7 @@ final class Lease {
 
     /** Gives the lease up early, if this instance still holds it. */
     @SuppressWarnings("rawtypes")
-    void release() throws IOException {
+    public void release() throws IOException {
         GetResponse<Map> current = client.get(g -> g.index(INDEX).id(name), Map.class);
         if (current.found() && holder.equals(current.source().get("holder"))) {
             try {

@@ -1,4 +1,4 @@
-package io.spaghetti.sdk.search;
+package io.spaghetti.sdk.search.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

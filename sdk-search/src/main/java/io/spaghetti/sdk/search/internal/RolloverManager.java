@@ -1,5 +1,6 @@
-package io.spaghetti.sdk.search;
+package io.spaghetti.sdk.search.internal;
 
+import io.spaghetti.sdk.search.SearchConfig;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.indices.RolloverResponse;
 import io.micrometer.core.instrument.Counter;

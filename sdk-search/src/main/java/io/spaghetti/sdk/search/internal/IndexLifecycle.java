@@ -1,4 +1,4 @@
-package io.spaghetti.sdk.search;
+package io.spaghetti.sdk.search.internal;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
