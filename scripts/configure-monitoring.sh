@@ -42,11 +42,12 @@ assets="$(mktemp -d)"; trap 'rm -rf "$assets"' EXIT
 m="$assets/monitoring"
 k() { kubectl --context "spaghetti-$env_name" -n monitoring "$@"; }
 kubectl --context "spaghetti-$env_name" apply -f "$assets/k8s/monitoring.yaml"
-k create configmap prometheus-config --from-file="$m/prometheus/prometheus.yml" \
-  $(for f in "$m"/prometheus/*-rules.yml; do printf -- '--from-file=%s ' "$f"; done) --dry-run=client -o yaml | k apply -f -
-k create configmap alertmanager-config --from-file="$m/alertmanager/alertmanager.yml" --dry-run=client -o yaml | k apply -f -
-k create configmap grafana-dashboards $(for f in "$m"/grafana/*.json; do printf -- '--from-file=%s ' "$f"; done) \
+rule_files=(); for f in "$m"/prometheus/*-rules.yml; do rule_files+=("--from-file=$f"); done
+k create configmap prometheus-config --from-file="$m/prometheus/prometheus.yml" "${rule_files[@]}" \
   --dry-run=client -o yaml | k apply -f -
+k create configmap alertmanager-config --from-file="$m/alertmanager/alertmanager.yml" --dry-run=client -o yaml | k apply -f -
+dashboards=(); for f in "$m"/grafana/*.json; do dashboards+=("--from-file=$f"); done
+k create configmap grafana-dashboards "${dashboards[@]}" --dry-run=client -o yaml | k apply -f -
 k create configmap grafana-provisioning-dashboards --from-file="$m/grafana/provisioning/dashboards/spaghetti.yml" --dry-run=client -o yaml | k apply -f -
 k create configmap grafana-provisioning-datasources --from-file="$m/grafana/provisioning/datasources/prometheus.yml" --dry-run=client -o yaml | k apply -f -
 k rollout restart deployment/prometheus deployment/alertmanager deployment/grafana

@@ -9,7 +9,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 env_name="${1:?usage: $0 ENVIRONMENT [VALUES_FILE]}"
 values="${2:-}"
 kek="${KEK_NAME:-spaghetti-kek}"
-. "$ROOT/scripts/crypto-command.sh"
+. "$ROOT/scripts/lib/crypto-command.sh"
 
 if [ "$env_name" = local ]; then
   echo "[key-rotation] new local KEK version: $(crypto_command rotate)"

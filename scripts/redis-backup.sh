@@ -38,30 +38,32 @@ node_dir() { # SET PORT: the stack's data directory of a node
 }
 
 restore() {
-  local set="$1" from="$2" ports p dir rdb
+  local set="$1" from="$2" nodes p dir rdb
   [ -d "$from" ] || { echo "[redis-backup] no backup at $from" >&2; exit 1; }
+  # shellcheck source=stack/common.sh
   . "$ROOT/scripts/stack/common.sh"
+  # shellcheck source=stack/redis.sh
   . "$ROOT/scripts/stack/redis.sh"
   case "$set" in
-    cluster) ports="$CLUSTER_PORTS" ;;
-    sentinel) ports="$SENTINEL_MASTER_PORT $SENTINEL_REPLICA_PORTS" ;;
+    cluster) nodes="$CLUSTER_PORTS" ;;
+    sentinel) nodes="$SENTINEL_MASTER_PORT $SENTINEL_REPLICA_PORTS" ;;
     *) usage ;;
   esac
-  for p in $ports; do
+  for p in $nodes; do
     dir="$(node_dir "$set" "$p")"
     redis_stop_node "$dir" "$p"
     rm -rf "$dir/appendonlydir" "$dir/dump.rdb"
     rdb="$from/$(file_for "127.0.0.1:$p")"
     if [ -f "$rdb" ]; then cp "$rdb" "$dir/dump.rdb"; fi
   done
-  for p in $ports; do
+  for p in $nodes; do
     dir="$(node_dir "$set" "$p")"
     redis-server "$dir/redis.conf" --appendonly no || die "redis-server did not start in $dir"
     wait_for 30 "node $p loaded" bash -c "redis-cli -p $p ping | grep -q PONG"
     redis-cli -p "$p" config set appendonly yes >/dev/null
   done
   if [ "$set" = cluster ]; then
-    for p in $ports; do
+    for p in $nodes; do
       wait_for 60 "cluster_state:ok on $p" bash -c "redis-cli -p $p cluster info | grep -q cluster_state:ok"
     done
   fi

@@ -5,18 +5,23 @@
 # exits with the tests' status. With CI=true a missing service fails the run instead of skipping.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
 cleanup() { scripts/stack.sh down all || true; }
 trap cleanup EXIT
 
 # Tools the tests run: promtool and prometheus (rules, scrape), amtool (Alertmanager config),
-# docker-compose (compose files, `config` only: no Docker engine), softhsm2-util (the PKCS#11 IT's token).
+# docker-compose (compose files, `config` only: no Docker engine), softhsm2-util (the PKCS#11 IT's token),
+# and the scripts' own linter.
 . scripts/stack/common.sh
 ensure_pkg promtool prometheus
 ensure_pkg amtool prometheus-alertmanager
 ensure_pkg docker-compose --no-install-recommends docker-compose
 ensure_pkg softhsm2-util softhsm2
+ensure_pkg shellcheck shellcheck
+# The scripts are checked like the code: shellcheck's warnings fail the run.
+shellcheck -S warning -x scripts/*.sh scripts/lib/*.sh scripts/stack/*.sh .ci/run \
+  || { echo "[test] shellcheck found problems in the scripts (above)" >&2; exit 1; }
 # Debian's Chromium for the collaboration page's browser IT (playwright-core drives it; no browser download).
 ensure_pkg chromium --no-install-recommends chromium
 # The official SignalR clients the ITs drive, from the committed lock files.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for scripts/stack.sh. Sourced, not run.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STACK_DIR="${SPAGHETTI_TOOL_STACK_DIR:-$ROOT/.stack}"

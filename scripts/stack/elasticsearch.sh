@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Secured 3-node Elasticsearch 8.19 cluster on loopback. Sourced by stack.sh.
 # ES refuses to run as root and runs as its own user, so its files live outside the checkout
 # (the checkout may sit under a folder that user cannot enter).

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Redis standalone (plain + TLS + ACL), 6-node cluster and sentinel set. Sourced by stack.sh.
 REDIS_DIR="$STACK_DIR/redis"
 REDIS_PORT=16379          # standalone, plain

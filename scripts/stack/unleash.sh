@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Unleash 7.4.1 (npm) on its own PostgreSQL 15 cluster, seeded from sdk-flags' platform flags. Sourced by stack.sh.
 UNLEASH_PORT=14242
 PG_PORT=15432

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Creates the service's keys and their rotation policy: scripts/key-vault-setup.sh ENVIRONMENT
+# Creates the service's keys and their rotation policy: scripts/create-keys.sh ENVIRONMENT
 #   local                     the development key store (.stack/crypto/local-kek.p12) through the SDK
 #   dev | staging | prod ...  Azure Key Vault through the Azure CLI (az login first); the vault itself comes
-#                             from key-vault.bicep (scripts/setup-key-vault.sh deploys it)
+#                             from key-vault.bicep (scripts/deploy-key-vault.sh deploys it)
 # Settings (environment): VAULT_NAME (default kv-spaghetti-ENV), KEK_NAME (spaghetti-kek),
 # SIGNING_KEY_NAME (spaghetti-signing), KEY_SIZE (3072).
 set -euo pipefail
@@ -12,7 +12,7 @@ kek="${KEK_NAME:-spaghetti-kek}"
 signing="${SIGNING_KEY_NAME:-spaghetti-signing}"
 
 if [ "$env_name" = local ]; then
-  . "$ROOT/scripts/crypto-command.sh"
+  . "$ROOT/scripts/lib/crypto-command.sh"
   # bootstrap creates both keys in the local store when missing
   echo "[key-vault-setup] local KEK version: $(crypto_command current-version)"
   exit 0
