@@ -102,7 +102,7 @@ public final class AzureKeyVaultKekProvider implements KekProvider {
         } catch (ResourceNotFoundException missing) {
             if (!config.createMissingKeys()) {
                 throw new CryptoException(CryptoException.Reason.KEY_UNAVAILABLE, "Key Vault " + config.url()
-                        + " has no key '" + keyName + "': create it (scripts/key-vault-setup.sh, key-vault.bicep) or "
+                        + " has no key '" + keyName + "': create it (scripts/create-keys.sh, key-vault.bicep) or "
                         + "set crypto.keyVault.createMissingKeys: true where the identity may create keys");
             }
             keys.createRsaKey(new CreateRsaKeyOptions(keyName).setHardwareProtected(true).setKeySize(config.keySize())
