@@ -3,12 +3,13 @@ package io.spaghetti.sdk.core;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spaghetti.sdk.core.json.SdkJson;
 import java.time.Duration;
 import java.util.List;
 
 /** The SDK's health: the worst module status, and each module's own. */
 public record HealthReport(HealthStatus status, List<ModuleHealth> modules) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SdkJson.mapper();
 
     public HealthReport {
         modules = List.copyOf(modules);

@@ -3,6 +3,7 @@ package io.spaghetti.sdk.backplane.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spaghetti.sdk.backplane.Presence;
+import io.spaghetti.sdk.core.json.SdkJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PresenceStore {
     private static final Logger log = LoggerFactory.getLogger(PresenceStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SdkJson.mapper();
 
     record Entry(String group, String userId, String connectionId) {
     }

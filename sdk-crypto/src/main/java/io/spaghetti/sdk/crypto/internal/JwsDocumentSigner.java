@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.crypto.CryptoConfig.SignatureAlgorithm;
 import io.spaghetti.sdk.crypto.CryptoException;
 import io.spaghetti.sdk.crypto.DocumentSigner;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
 
 /** JWS (detached payload) signatures by the provider's signing key; verification is local. */
 public final class JwsDocumentSigner implements DocumentSigner {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SdkJson.mapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
     /** Key versions as Key Vault, PKCS#11 and the local store name them. */

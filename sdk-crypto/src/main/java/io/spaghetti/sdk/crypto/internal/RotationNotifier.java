@@ -3,6 +3,7 @@ package io.spaghetti.sdk.crypto.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spaghetti.sdk.core.config.Secret;
+import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.core.resilience.RemotePolicy;
 import io.spaghetti.sdk.crypto.RotationEvent;
 import io.spaghetti.sdk.crypto.RotationListener;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RotationNotifier implements RotationListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RotationNotifier.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SdkJson.mapper();
 
     /** A webhook and the message format it takes. */
     public record Webhook(Format format, Secret url) {

@@ -3,6 +3,7 @@ package io.spaghetti.sdk.flags.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.flags.FlagContext;
 import java.io.IOException;
 import java.util.HashMap;
@@ -15,7 +16,7 @@ import java.util.Set;
  * context, so their answers may be reused.
  */
 final class FlagState {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SdkJson.mapper();
     /** Built-in strategies whose answer depends on the context and the state only. */
     private static final Set<String> PURE_STRATEGIES = Set.of("default", "flexibleRollout", "userWithId",
             "remoteAddress", "applicationHostname", "gradualRolloutUserId", "gradualRolloutSessionId");

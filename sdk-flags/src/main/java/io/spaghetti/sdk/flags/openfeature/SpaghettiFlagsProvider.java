@@ -12,6 +12,7 @@ import dev.openfeature.sdk.MutableStructure;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.ProviderEventDetails;
 import dev.openfeature.sdk.Value;
+import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.flags.FlagContext;
 import io.spaghetti.sdk.flags.FlagEvaluation;
 import io.spaghetti.sdk.flags.FlagPayload;
@@ -47,7 +48,7 @@ import java.util.function.Function;
  * the API token, READY when it answers again, CONFIGURATION_CHANGED with the flags a new state changed.
  */
 public final class SpaghettiFlagsProvider extends EventProvider {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SdkJson.mapper();
 
     private final Flags flags;
     private final AtomicBoolean listening = new AtomicBoolean();

@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.search.internal.SearchErrors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class IndexLifecycle {
     public static final String POLICY = "30-day-rollover";
     private static final Logger log = LoggerFactory.getLogger(IndexLifecycle.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SdkJson.mapper();
 
     public enum Mode { ILM, SDK_ROLLOVER }
 

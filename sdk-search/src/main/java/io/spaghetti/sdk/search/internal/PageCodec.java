@@ -1,9 +1,8 @@
 package io.spaghetti.sdk.search.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.spaghetti.sdk.core.cache.ValueCodec;
+import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.search.SearchDocument;
 import io.spaghetti.sdk.search.SearchPage;
 import java.io.IOException;
@@ -13,8 +12,7 @@ import java.util.Map;
 
 /** A result page as JSON in Redis. */
 public final class PageCodec implements ValueCodec<SearchPage> {
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = SdkJson.mapper();
 
     private record StoredHit(SearchDocument document, double score, Map<String, List<String>> highlights) {
     }

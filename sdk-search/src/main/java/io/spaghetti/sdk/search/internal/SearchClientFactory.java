@@ -6,8 +6,7 @@ import co.elastic.clients.transport.TransportUtils;
 import co.elastic.clients.json.JsonpMapper;
 import co.elastic.clients.transport.ElasticsearchTransportBase;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.search.SearchConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,8 +46,7 @@ public final class SearchClientFactory {
                         .setSocketTimeout((int) c.socketTimeout().toMillis()))
                 .setHttpClientConfigCallback(h -> ssl == null ? h : h.setSSLContext(ssl))
                 .build();
-        ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        ObjectMapper mapper = SdkJson.mapper();
         return new ElasticsearchClient(new Transport(rest, new JacksonJsonpMapper(mapper)));
     }
 

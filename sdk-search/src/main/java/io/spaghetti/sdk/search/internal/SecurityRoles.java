@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.search.internal.SearchErrors;
 import java.io.IOException;
 import java.io.StringReader;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SecurityRoles {
     private static final Logger log = LoggerFactory.getLogger(SecurityRoles.class);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = SdkJson.mapper(new YAMLFactory());
 
     /** Installed: role names written; fileRealmOnly: the cluster refused native role writes. */
     public record Outcome(List<String> installed, boolean fileRealmOnly, String reason) {

@@ -1,5 +1,6 @@
 package io.spaghetti.sdk.search.internal;
 
+import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.search.SearchConfig;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.snapshot.SnapshotInfo;
@@ -50,7 +51,7 @@ public final class SnapshotManager {
     public void registerRepository() {
         String json;
         try {
-            json = new ObjectMapper().writeValueAsString(Map.of("type", config.type(), "settings", config.settings()));
+            json = SdkJson.mapper().writeValueAsString(Map.of("type", config.type(), "settings", config.settings()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -2,13 +2,14 @@ package io.spaghetti.sdk.search.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spaghetti.sdk.core.json.SdkJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
 /** The install / upgrade / keep decision for a versioned template. */
 final class TemplateVersion {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SdkJson.mapper();
 
     private TemplateVersion() {
     }

@@ -1,6 +1,7 @@
 package io.spaghetti.sdk.core.internal.cache;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spaghetti.sdk.core.json.SdkJson;
 import java.io.IOException;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class InvalidationBus {
     private static final Logger log = LoggerFactory.getLogger(InvalidationBus.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SdkJson.mapper();
 
     /** o: sending instance, c: cache, k: key, or null for the whole cache; p: a self-ping's nonce instead. */
     record Message(String o, String c, String k, String p) {

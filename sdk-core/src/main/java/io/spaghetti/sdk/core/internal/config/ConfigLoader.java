@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.spaghetti.sdk.core.config.ConfigProblems;
 import io.spaghetti.sdk.core.config.ConfigSection;
+import io.spaghetti.sdk.core.json.SdkJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ public final class ConfigLoader {
     /** Variables of the project's scripts and other tooling, never SDK configuration (no section is named tool). */
     public static final String TOOLING_ENV_PREFIX = "SPAGHETTI_TOOL_";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = SdkJson.mapper(new YAMLFactory());
 
     private final Collection<ConfigSection<?>> sections;
     private final Map<String, String> env;

@@ -12,6 +12,7 @@ import io.spaghetti.sdk.core.config.HealthConfig;
 import io.spaghetti.sdk.core.config.SdkConfig;
 import io.spaghetti.sdk.core.config.Secret;
 import io.spaghetti.sdk.core.config.ServiceConfig;
+import io.spaghetti.sdk.core.json.SdkJson;
 import io.spaghetti.sdk.core.resilience.ResilienceConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,8 +41,8 @@ import java.util.regex.Pattern;
  * defaults appears here on the next build.
  */
 public final class ConfigMetadataWriter {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = SdkJson.mapper();
+    private static final ObjectMapper YAML = SdkJson.mapper(new YAMLFactory());
 
     private ConfigMetadataWriter() {
     }

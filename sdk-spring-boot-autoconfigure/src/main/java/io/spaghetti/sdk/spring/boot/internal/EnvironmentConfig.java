@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spaghetti.sdk.core.config.SdkConfig;
+import io.spaghetti.sdk.core.json.SdkJson;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 public final class EnvironmentConfig {
     static final String PREFIX = "spaghetti.";
     private static final Pattern INDEXED = Pattern.compile("(.+)\\[(\\d+)]");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SdkJson.mapper();
 
     private EnvironmentConfig() {
     }
