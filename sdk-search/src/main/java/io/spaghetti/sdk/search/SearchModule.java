@@ -130,9 +130,7 @@ public final class SearchModule implements SdkModule {
         RedisModule redis = context.module(RedisModule.class);
         Caches caches = context.module(CacheModule.class).caches();
         java.time.Duration ttl = c.results().cacheTtl();
-        CacheSpec base = caches.specFor(RESULTS_CACHE);
-        CacheSpec spec = base.toBuilder().l2Ttl(ttl).l1Ttl(base.l1Ttl().compareTo(ttl) < 0 ? base.l1Ttl() : ttl)
-                .build();
+        CacheSpec spec = caches.specFor(RESULTS_CACHE).withTtl(ttl);
         // a tenant's generation outlives every page cached under it
         java.time.Duration keep = ttl.multipliedBy(10).compareTo(java.time.Duration.ofDays(1)) > 0
                 ? ttl.multipliedBy(10) : java.time.Duration.ofDays(1);

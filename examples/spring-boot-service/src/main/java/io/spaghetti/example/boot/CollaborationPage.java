@@ -51,9 +51,10 @@ class CollaborationPage {
     }
 
     private static ResponseEntity<byte[]> send(StaticAsset asset, String cacheControl, String ifNoneMatch) {
-        ResponseEntity.BodyBuilder b = ResponseEntity.status(asset.notModifiedFor(ifNoneMatch) ? HttpStatus.NOT_MODIFIED
-                : HttpStatus.OK).eTag(asset.etag()).header(HttpHeaders.CACHE_CONTROL, cacheControl);
-        return asset.notModifiedFor(ifNoneMatch) ? b.build()
+        boolean notModified = asset.notModifiedFor(ifNoneMatch);
+        ResponseEntity.BodyBuilder b = ResponseEntity.status(notModified ? HttpStatus.NOT_MODIFIED : HttpStatus.OK)
+                .eTag(asset.etag()).header(HttpHeaders.CACHE_CONTROL, cacheControl);
+        return notModified ? b.build()
                 : b.contentType(MediaType.parseMediaType(asset.contentType())).body(asset.content());
     }
 

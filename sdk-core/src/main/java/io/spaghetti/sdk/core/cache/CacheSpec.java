@@ -43,6 +43,11 @@ public record CacheSpec(long l1MaxSize, Duration l1Ttl, Duration l2Ttl, double l
         }
     }
 
+    /** This spec with entries kept at most {@code ttl} in Redis and in memory (a shorter L1 TTL stays). */
+    public CacheSpec withTtl(Duration ttl) {
+        return toBuilder().l2Ttl(ttl).l1Ttl(ttl.compareTo(l1Ttl) < 0 ? ttl : l1Ttl).build();
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import io.spaghetti.sdk.flags.FlagsListener;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -53,8 +54,11 @@ public final class FetchStatus implements UnleashSubscriber {
         }
     }
 
-    List<FlagsListener> listeners() {
-        return listeners;
+    /** Tells the listeners which flags a new state changed, if any. */
+    void flagsChanged(Set<String> changed) {
+        if (!changed.isEmpty()) {
+            listeners.forEach(l -> l.flagsChanged(changed));
+        }
     }
 
     void success() {

@@ -63,7 +63,8 @@ public final class UnleashFlags implements Flags, AutoCloseable {
         Path backup = config.backupFile() != null ? config.backupFile()
                 : Path.of(System.getProperty("java.io.tmpdir"), "spaghetti-flags-" + appName + ".json");
         FlagState fromBackup = readState(backup);
-        FlagState initial = fromBackup != null ? fromBackup : FlagState.parse(definitions.clientFeaturesJson());
+        FlagState bundled = FlagState.parse(definitions.clientFeaturesJson());
+        FlagState initial = fromBackup != null ? fromBackup : bundled;
         boolean sendsMetrics = serverConfigured && config.sendMetrics();
         // without the means to add reused answers to the client's metrics, reuse only when none are sent
         this.answerCacheSize = sendsMetrics && !CountingMetricSender.supported() ? 0 : config.answerCacheSize();
@@ -95,7 +96,7 @@ public final class UnleashFlags implements Flags, AutoCloseable {
             b.disableMetrics();
         }
         this.unleash = new DefaultUnleash(b.build());
-        for (String flag : FlagState.parse(definitions.clientFeaturesJson()).names()) {
+        for (String flag : bundled.names()) {
             register(meters, flag);
         }
         register(meters, OTHER_FLAG);
@@ -124,10 +125,7 @@ public final class UnleashFlags implements Flags, AutoCloseable {
         }
         Snapshot previous = snapshot;
         snapshot = new Snapshot(next, new ReusedAnswers(Math.max(1, answerCacheSize)));
-        Set<String> changed = next.changedSince(previous.state());
-        if (!changed.isEmpty()) {
-            status.listeners().forEach(l -> l.flagsChanged(changed));
-        }
+        status.flagsChanged(next.changedSince(previous.state()));
     }
 
     private void register(MeterRegistry meters, String flag) {

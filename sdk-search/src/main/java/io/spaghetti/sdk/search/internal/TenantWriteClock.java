@@ -51,9 +51,10 @@ public final class TenantWriteClock {
     /** Raises the tenant's generation. @throws RuntimeException when Redis did not confirm it in time */
     public void written(String tenant) {
         try {
+            String key = key(tenant);
             script().orElseThrow(() -> new IllegalStateException("Redis is not connected"))
-                    .evalAsync(key(tenant), RScript.Mode.READ_WRITE, BUMP, RScript.ReturnType.INTEGER,
-                    List.of(key(tenant)), Long.toString(keepMillis)).toCompletableFuture()
+                    .evalAsync(key, RScript.Mode.READ_WRITE, BUMP, RScript.ReturnType.INTEGER,
+                    List.of(key), Long.toString(keepMillis)).toCompletableFuture()
                     .get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -73,8 +74,9 @@ public final class TenantWriteClock {
             return Optional.empty();
         }
         try {
-            List<Object> r = script.get().<List<Object>>evalAsync(key(tenant), RScript.Mode.READ_WRITE, READ,
-                    RScript.ReturnType.MULTI, List.of(key(tenant))).toCompletableFuture()
+            String key = key(tenant);
+            List<Object> r = script.get().<List<Object>>evalAsync(key, RScript.Mode.READ_WRITE, READ,
+                    RScript.ReturnType.MULTI, List.of(key)).toCompletableFuture()
                     .get(timeoutMillis, TimeUnit.MILLISECONDS);
             return Optional.of(new Generation(((Number) r.get(0)).longValue(), ((Number) r.get(1)).longValue()));
         } catch (InterruptedException e) {

@@ -117,8 +117,7 @@ public final class TieredAiCache implements AiCache {
         }
         String cacheName = "ai-responses-" + name;
         CacheSpec base = caches.specFor(cacheName);
-        CacheSpec spec = base.toBuilder().l2Ttl(ttl).l1Ttl(ttl.compareTo(base.l1Ttl()) < 0 ? ttl : base.l1Ttl())
-                .maxValueBytes(config.maxAnswerBytes()).clusterWideLoad(config.clusterWide()).cacheNulls(false).build();
+        CacheSpec spec = base.withTtl(ttl).toBuilder().maxValueBytes(config.maxAnswerBytes()).clusterWideLoad(config.clusterWide()).cacheNulls(false).build();
         // Caches hands out one instance per name: models that share "other" share its cache.
         return caches.cache(cacheName, CODEC, spec);
     }
