@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local real stack: scripts/stack.sh up|down|status [redis|redis-cluster|redis-sentinel|elasticsearch|unleash|all]
+# The local real stack: scripts/stack.sh up|down|status [redis|redis-cluster|redis-sentinel|elasticsearch|unleash|zipkin|all]
 # Starts real services on fixed loopback ports, installs what is missing (Debian, as root), waits until each
 # is ready and writes connection details to .stack/stack.env. Stops only its own processes, by PID.
 set -euo pipefail
@@ -8,8 +8,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/stack/redis.sh"
 . "$HERE/stack/elasticsearch.sh"
 . "$HERE/stack/unleash.sh"
+. "$HERE/stack/zipkin.sh"
 
-usage() { echo "usage: $0 up|down|status [redis|redis-cluster|redis-sentinel|elasticsearch|unleash|all]..." >&2; exit 2; }
+usage() { echo "usage: $0 up|down|status [redis|redis-cluster|redis-sentinel|elasticsearch|unleash|zipkin|all]..." >&2; exit 2; }
 
 action="${1:-}"; shift || true
 [ -n "$action" ] || usage
@@ -17,8 +18,8 @@ services=("$@"); [ ${#services[@]} -gt 0 ] || services=(all)
 expanded=()
 for s in "${services[@]}"; do
   case "$s" in
-    all) expanded+=(redis redis-cluster redis-sentinel elasticsearch unleash) ;;
-    redis|redis-cluster|redis-sentinel|elasticsearch|unleash) expanded+=("$s") ;;
+    all) expanded+=(redis redis-cluster redis-sentinel elasticsearch unleash zipkin) ;;
+    redis|redis-cluster|redis-sentinel|elasticsearch|unleash|zipkin) expanded+=("$s") ;;
     *) echo "unknown service '$s'" >&2; usage ;;
   esac
 done
@@ -33,6 +34,7 @@ case "$action" in
         redis-sentinel) redis_install; redis_up_sentinel ;;
         elasticsearch) es_install; es_up ;;
         unleash) unleash_install; unleash_up ;;
+        zipkin) zipkin_install; zipkin_up ;;
       esac
     done
     log "connection details: $ENV_FILE"
@@ -45,6 +47,7 @@ case "$action" in
         redis-sentinel) redis_down_sentinel ;;
         elasticsearch) es_down ;;
         unleash) unleash_down ;;
+        zipkin) zipkin_down ;;
       esac
     done
     ;;
@@ -56,6 +59,7 @@ case "$action" in
         redis-sentinel) redis_status | grep sentinel ;;
         elasticsearch) es_status ;;
         unleash) unleash_status ;;
+        zipkin) zipkin_status ;;
       esac
     done
     ;;

@@ -1,10 +1,15 @@
 package io.spaghetti.sdk.core;
 
+import io.micrometer.context.ContextScheduledExecutorService;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.spaghetti.sdk.core.ai.AiConfig;
 import io.spaghetti.sdk.core.config.SdkConfig;
 import io.spaghetti.sdk.core.internal.ai.TieredAiCache;
@@ -13,6 +18,10 @@ import io.spaghetti.sdk.core.internal.bootstrap.ModuleGraph;
 import io.spaghetti.sdk.core.internal.bootstrap.ModuleRunner;
 import io.spaghetti.sdk.core.internal.bootstrap.HealthMonitor;
 import io.spaghetti.sdk.core.internal.bootstrap.SdkThreads;
+import io.spaghetti.sdk.core.internal.tracing.CurrentSpanExemplars;
+import io.spaghetti.sdk.core.tracing.Tracing;
+import io.spaghetti.sdk.core.tracing.TracingConfig;
+import io.spaghetti.sdk.core.tracing.TracingProvider;
 import io.spaghetti.sdk.core.resilience.Resilience;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +54,9 @@ public final class Sdk implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sdk.class);
 
     private final SdkConfig config;
+    private final ObservationRegistry observations;
+    private final Tracer tracer;
+    private final Tracing exporter;
     private final MeterRegistry meters;
     private final boolean ownsMeters;
     private final ScheduledExecutorService scheduler;
@@ -58,14 +70,28 @@ public final class Sdk implements AutoCloseable {
 
     private Sdk(Builder b) {
         this.config = b.config != null ? b.config : SdkConfig.load();
+        if (b.observations != null) {
+            this.observations = b.observations;
+            this.tracer = b.tracer != null ? b.tracer : Tracer.NOOP;
+            this.exporter = null;
+        } else {
+            this.observations = ObservationRegistry.create();
+            this.exporter = startExporter(config);
+            if (exporter != null) {
+                exporter.handlers().forEach(h -> observations.observationConfig().observationHandler(h));
+            }
+            this.tracer = exporter != null ? exporter.tracer() : Tracer.NOOP;
+        }
         this.ownsMeters = b.meters == null;
-        this.meters = b.meters != null ? b.meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.meters = b.meters != null ? b.meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+                new PrometheusRegistry(), Clock.SYSTEM, tracer == Tracer.NOOP ? null : new CurrentSpanExemplars(tracer));
         if (!b.metersTagged) {
             meters.config().commonTags(commonTags(config.service()));
         }
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, new SdkThreads("scheduler"));
         pool.setRemoveOnCancelPolicy(true);
-        this.scheduler = Executors.unconfigurableScheduledExecutorService(pool);
+        // A task carries the observation (trace, log ids) of whoever scheduled it: a retry is part of its request.
+        this.scheduler = ContextScheduledExecutorService.wrap(Executors.unconfigurableScheduledExecutorService(pool));
         this.resilience = new Resilience(config.resilience(), meters, scheduler);
         this.aiMetrics = new io.spaghetti.sdk.core.ai.AiMetrics(meters);
         List<SdkModule> modules = new ArrayList<>(b.modules != null ? b.modules : discover());
@@ -79,6 +105,17 @@ public final class Sdk implements AutoCloseable {
             byType.put(m.getClass(), m);
         }
         this.healthMonitor = new HealthMonitor(runners, config.health());
+    }
+
+    private static Tracing startExporter(SdkConfig config) {
+        TracingConfig tracing = config.section(TracingConfig.SECTION);
+        if (!tracing.exports()) {
+            return null;
+        }
+        TracingProvider provider = ServiceLoader.load(TracingProvider.class, Sdk.class.getClassLoader()).findFirst()
+                .orElseThrow(() -> new SdkStartupException("tracing.zipkin.endpoint is set but no trace exporter is on"
+                        + " the classpath. Fix: add the sdk-tracing dependency, or leave tracing.zipkin.endpoint empty"));
+        return provider.start(tracing, config.service());
     }
 
     /** The tags the SDK puts on every meter: {@code service}, {@code instance}, {@code environment}. */
@@ -110,6 +147,19 @@ public final class Sdk implements AutoCloseable {
 
     public Resilience resilience() {
         return resilience;
+    }
+
+    /**
+     * Where the SDK reports its operations as observations: the application's registry when one was given, else
+     * the SDK's own, which exports traces when section {@code tracing} says where (and costs a no-op check if not).
+     */
+    public ObservationRegistry observationRegistry() {
+        return observations;
+    }
+
+    /** The tracer behind {@link #observationRegistry()} ({@link Tracer#NOOP} without tracing). */
+    public Tracer tracer() {
+        return tracer;
     }
 
     /**
@@ -194,6 +244,9 @@ public final class Sdk implements AutoCloseable {
         if (ownsMeters) {
             meters.close();
         }
+        if (exporter != null) {
+            exporter.close();
+        }
         log.info("Spaghetti SDK closed");
     }
 
@@ -254,6 +307,11 @@ public final class Sdk implements AutoCloseable {
         }
 
         @Override
+        public ObservationRegistry observationRegistry() {
+            return observations;
+        }
+
+        @Override
         public ThreadFactory threadFactory(String purpose) {
             return new SdkThreads(purpose);
         }
@@ -269,6 +327,8 @@ public final class Sdk implements AutoCloseable {
         private SdkConfig config;
         private MeterRegistry meters;
         private boolean metersTagged;
+        private ObservationRegistry observations;
+        private Tracer tracer;
         private List<SdkModule> modules;
         private final List<SdkModule> replacements = new ArrayList<>();
         private Duration firstRetry = Duration.ofSeconds(1);
@@ -296,6 +356,17 @@ public final class Sdk implements AutoCloseable {
         public Builder taggedMeterRegistry(MeterRegistry registry) {
             this.meters = registry;
             this.metersTagged = true;
+            return this;
+        }
+
+        /**
+         * The application's observation registry (with its own tracing, if any): the SDK reports its operations
+         * there and ignores section {@code tracing}. Give {@code tracer} too for the current trace on log lines of
+         * SDK threads; null: {@link Tracer#NOOP}.
+         */
+        public Builder observationRegistry(ObservationRegistry registry, Tracer tracer) {
+            this.observations = registry;
+            this.tracer = tracer;
             return this;
         }
 

@@ -41,7 +41,7 @@ public final class CacheModule implements SdkModule {
                 ? context.config().service().name() : config.namespace();
         boolean redisEnabled = context.config().redis().enabled();
         CachesImpl c = new CachesImpl(config, namespace, redisEnabled, context.meterRegistry(),
-                context.resilience().policy("redis-cache"),
+                context.observationRegistry(), context.resilience().policy("redis-cache"),
                 Executors.newCachedThreadPool(context.threadFactory("cache")));
         if (redisEnabled) {
             context.module(RedisModule.class).onConnected(c::attach);

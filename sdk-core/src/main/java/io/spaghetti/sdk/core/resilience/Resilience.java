@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import io.micrometer.context.ContextExecutorService;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -41,9 +42,12 @@ public final class Resilience {
     private final TimeLimiterRegistry timeLimiters = TimeLimiterRegistry.ofDefaults();
     private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
     private final Map<String, RemotePolicy> policies = new ConcurrentHashMap<>();
-    /** Where blocking calls run, so their callers can stop waiting at the policy's timeout. */
-    private final ExecutorService blockingCalls = Executors.newCachedThreadPool(
-            new io.spaghetti.sdk.core.internal.bootstrap.SdkThreads("remote-call"));
+    /**
+     * Where blocking calls run, so their callers can stop waiting at the policy's timeout; each call carries its
+     * caller's observation (and so its trace and log ids) onto that thread.
+     */
+    private final ExecutorService blockingCalls = ContextExecutorService.wrap(Executors.newCachedThreadPool(
+            new io.spaghetti.sdk.core.internal.bootstrap.SdkThreads("remote-call")));
     /**
      * The failure rules of each policy, read on every failure: whoever asks for a policy with rules sets them,
      * also on a policy that already exists (an application may ask for "key-vault" before crypto starts), and a

@@ -2,6 +2,8 @@ package io.spaghetti.sdk.core.internal.cache;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.spaghetti.sdk.core.Health;
 import io.spaghetti.sdk.core.cache.CacheConfig;
 import io.spaghetti.sdk.core.cache.CacheSpec;
@@ -30,13 +32,15 @@ public final class CachesImpl implements Caches {
     private final MeterRegistry registry;
     private final ExecutorService async;
     private final RedisL2 l2;
+    private final CacheObservations observations;
     private final InvalidationBus bus;
     private final Map<String, TieredCacheImpl<?>> caches = new ConcurrentHashMap<>();
     private final boolean redisEnabled;
 
     public CachesImpl(CacheConfig config, String namespace, boolean redisEnabled, MeterRegistry registry,
-            RemotePolicy policy, ExecutorService async) {
+            ObservationRegistry observations, RemotePolicy policy, ExecutorService async) {
         this.config = config;
+        this.observations = new CacheObservations(observations);
         this.redisEnabled = redisEnabled;
         this.namespacePrefix = "spaghetti:" + namespace + ":";
         this.registry = registry;
@@ -75,7 +79,7 @@ public final class CachesImpl implements Caches {
                     + "' must be lower-case letters, digits, '-' or '_' (it becomes part of Redis keys and metric tags)");
         }
         return (TieredCache<V>) caches.computeIfAbsent(name, n -> new TieredCacheImpl<>(n,
-                namespacePrefix + n + ":v" + spec.schemaVersion() + ":", spec, codec, l2, this, registry, async));
+                namespacePrefix + n + ":v" + spec.schemaVersion() + ":", spec, codec, l2, this, registry, observations, async));
     }
 
     @Override
@@ -87,7 +91,20 @@ public final class CachesImpl implements Caches {
         if (!l2.attached()) {
             return;
         }
-        String message = bus.encode(cache.name(), key);
+        if (observations.off()) {
+            send(cache, bus.encode(cache.name(), key, null));
+            return;
+        }
+        Map<String, String> headers = CacheObservations.newHeaders();
+        Observation publish = observations.publish(cache.name(), headers).start();
+        try (Observation.Scope ignored = publish.openScope()) {
+            send(cache, bus.encode(cache.name(), key, headers));
+        } finally {
+            publish.stop();
+        }
+    }
+
+    private void send(TieredCacheImpl<?> cache, String message) {
         try {
             l2.call(cache.spec().l2Timeout(), c -> bus.topic().publishAsync(message));
             cache.onInvalidationSent();
@@ -109,10 +126,22 @@ public final class CachesImpl implements Caches {
         }
     }
 
-    private void onRemoteInvalidation(String cache, String key) {
-        TieredCacheImpl<?> c = caches.get(cache);
-        if (c != null) {
-            c.onRemoteInvalidation(key);
+    private void onRemoteInvalidation(InvalidationBus.Message m) {
+        TieredCacheImpl<?> c = caches.get(m.c());
+        if (c == null) {
+            return;
+        }
+        if (observations.off()) {
+            c.onRemoteInvalidation(m.k());
+            return;
+        }
+        Observation receipt = observations.receive(m.c(), m.h()).start();
+        try (Observation.Scope ignored = receipt.openScope()) {
+            log.debug("Invalidation of cache {} ({}) received from instance {}", m.c(),
+                    m.k() == null ? "every key" : "one key", m.o());
+            c.onRemoteInvalidation(m.k());
+        } finally {
+            receipt.stop();
         }
     }
 

@@ -1,11 +1,13 @@
 package io.spaghetti.sdk.core.internal.cache;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spaghetti.sdk.core.json.SdkJson;
 import java.io.IOException;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.StatusListener;
@@ -24,20 +26,24 @@ final class InvalidationBus {
     private static final Logger log = LoggerFactory.getLogger(InvalidationBus.class);
     private static final ObjectMapper JSON = SdkJson.mapper();
 
-    /** o: sending instance, c: cache, k: key, or null for the whole cache; p: a self-ping's nonce instead. */
-    record Message(String o, String c, String k, String p) {
+    /**
+     * o: sending instance, c: cache, k: key, or null for the whole cache; p: a self-ping's nonce instead; h: the
+     * sender's trace headers (absent when it traces nothing).
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    record Message(String o, String c, String k, String p, Map<String, String> h) {
     }
 
     private final String channel;
     private final String instanceId = UUID.randomUUID().toString();
-    private final BiConsumer<String, String> onInvalidate;
+    private final Consumer<Message> onInvalidate;
     private final Runnable onSubscriptionRestored;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private volatile RTopic topic;
     private volatile boolean verified;
     private volatile String pendingPing;
 
-    InvalidationBus(String channel, BiConsumer<String, String> onInvalidate, Runnable onSubscriptionRestored) {
+    InvalidationBus(String channel, Consumer<Message> onInvalidate, Runnable onSubscriptionRestored) {
         this.channel = channel;
         this.onInvalidate = onInvalidate;
         this.onSubscriptionRestored = onSubscriptionRestored;
@@ -82,7 +88,7 @@ final class InvalidationBus {
             return null;
         }
         pendingPing = UUID.randomUUID().toString();
-        return write(new Message(instanceId, null, null, pendingPing));
+        return write(new Message(instanceId, null, null, pendingPing, null));
     }
 
     /** The ping was not handed to Redis: allow another. */
@@ -91,8 +97,8 @@ final class InvalidationBus {
     }
 
     /** The message that tells the other instances to drop {@code key} (null: the whole cache). */
-    String encode(String cache, String key) {
-        return write(new Message(instanceId, cache, key, null));
+    String encode(String cache, String key, Map<String, String> traceHeaders) {
+        return write(new Message(instanceId, cache, key, null, traceHeaders));
     }
 
     private static String write(Message m) {
@@ -123,7 +129,7 @@ final class InvalidationBus {
                 onSubscriptionRestored.run();
             }
         } else if (!instanceId.equals(m.o())) {
-            onInvalidate.accept(m.c(), m.k());
+            onInvalidate.accept(m);
         }
     }
 

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
 import io.spaghetti.sdk.core.cache.CacheSpec;
 import io.spaghetti.sdk.core.cache.TieredCache;
 import io.spaghetti.sdk.core.cache.ValueCodec;
@@ -73,6 +74,7 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
     private final RedisL2 l2;
     private final CachesImpl owner;
     private final CacheMetrics metrics;
+    private final CacheObservations observations;
     private final ExecutorService async;
     private final Cache<String, Holder> l1;
     private final ConcurrentHashMap<String, CompletableFuture<Holder>> inFlight = new ConcurrentHashMap<>();
@@ -80,7 +82,7 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
     private final AtomicBoolean oversizeWarned = new AtomicBoolean();
 
     TieredCacheImpl(String name, String keyPrefix, CacheSpec spec, ValueCodec<V> codec, RedisL2 l2, CachesImpl owner,
-            MeterRegistry registry, ExecutorService async) {
+            MeterRegistry registry, CacheObservations observations, ExecutorService async) {
         this.name = name;
         this.keyPrefix = keyPrefix;
         this.spec = spec;
@@ -89,6 +91,7 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
         this.owner = owner;
         this.async = async;
         this.metrics = new CacheMetrics(registry, name);
+        this.observations = observations;
         this.l1 = Caffeine.newBuilder()
                 .maximumSize(spec.l1MaxSize())
                 .expireAfterWrite(spec.l1Ttl())
@@ -115,10 +118,22 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
         Holder h = l1Get(key);
         if (h != null) {
             metrics.l1Hit.increment();
+            observations.l1Hit(name);
             return (V) h.value();
         }
         metrics.l1Miss.increment();
-        return (V) loadOnce(key, loader).value();
+        if (observations.off()) {
+            return (V) loadOnce(key, loader, Observation.NOOP).value();
+        }
+        Observation read = observations.get(name).start();
+        try (Observation.Scope ignored = read.openScope()) {
+            return (V) loadOnce(key, loader, read).value();
+        } catch (RuntimeException | Error e) {
+            read.error(e);
+            throw e;
+        } finally {
+            read.stop();
+        }
     }
 
     @Override
@@ -149,17 +164,22 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
         return h;
     }
 
-    private Holder loadOnce(String key, Function<String, ? extends V> loader) {
+    /** Reads L2, else loads; {@code read} learns which tier answered. */
+    private Holder loadOnce(String key, Function<String, ? extends V> loader, Observation read) {
         CompletableFuture<Holder> mine = new CompletableFuture<>();
         CompletableFuture<Holder> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
+            read.lowCardinalityKeyValue("tier", "shared").lowCardinalityKeyValue("outcome", "miss");
             return running.join();
         }
         try {
             long startEpoch = epoch.get();
             Holder h = readL2(key);
             if (h == null) {
+                read.lowCardinalityKeyValue("tier", "loader").lowCardinalityKeyValue("outcome", "miss");
                 h = spec.clusterWideLoad() && l2.attached() ? loadUnderLease(key, loader) : loadAndWrite(key, loader);
+            } else {
+                read.lowCardinalityKeyValue("tier", "l2").lowCardinalityKeyValue("outcome", "hit");
             }
             storeL1(key, h, startEpoch);
             mine.complete(h);
