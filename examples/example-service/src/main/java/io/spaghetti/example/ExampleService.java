@@ -63,6 +63,7 @@ public final class ExampleService implements AutoCloseable {
     private final Javalin app;
     private final TieredCache<Document> documents;
     private final Collaboration collaboration;
+    private final Profiles profiles;
     private final SignalRServer hubServer;
 
     /** What the example serves; a real service would load it from its database. */
@@ -77,7 +78,8 @@ public final class ExampleService implements AutoCloseable {
         this.sdk = sdk;
         this.documents = sdk.cache().cache("documents", Document.class);
         this.collaboration = new Collaboration(sdk.module(BackplaneModule.class));
-        Profiles profiles = new Profiles(sdk.module(CryptoModule.class));
+        this.profiles = new Profiles(sdk.module(CryptoModule.class));
+        RequestTracing tracing = new RequestTracing(sdk.observationRegistry());
         sdk.aiMetrics().queueLength(() -> 0);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -85,10 +87,13 @@ public final class ExampleService implements AutoCloseable {
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors()));
+            config.routes.before(tracing::before);
+            config.routes.after(tracing::after);
             config.routes.get("/health", this::health);
             config.routes.get("/metrics", this::metrics);
             config.routes.get("/documents/{id}", this::readDocument);
             config.routes.post("/documents/{id}/notify", collaboration::notify);
+            config.routes.post("/documents/{id}/share", this::share);
             config.routes.before("/documents/{id}/events", collaboration::checkEvents);
             config.routes.sse("/documents/{id}/events", collaboration::events);
             config.routes.get("/documents/{id}/presence", collaboration::presence);
@@ -215,6 +220,29 @@ public final class ExampleService implements AutoCloseable {
         ctx.status(report.status() == HealthStatus.DOWN ? 503 : 200).contentType("application/json").result(report.toJson());
     }
 
+    /** What a share tells the document's collaborators. */
+    record Shared(String documentId, String by, long relatedDocuments) {
+    }
+
+    /**
+     * One request that uses every part of the SDK (and so makes one trace of all of them): the document through the
+     * cache, related documents from search, the sharer's profile decrypted, and the collaborators on every server told.
+     */
+    private void share(Context ctx) {
+        String id = Requests.id(ctx, "document");
+        String tenant = Requests.tenant(ctx);
+        String profileId = Requests.single(ctx, "profile", true);
+        if (!profileId.matches(Requests.ID)) {
+            throw Requests.Problem.badRequest("profile ids are 1 to 64 letters, digits, '-' or '_'");
+        }
+        Document doc = documents.get(id, ExampleService::loadFromDatabase);
+        SearchPage related = documentStore().search(tenant, new SearchQuery(doc.title(), List.of(), 5, null, false, false));
+        Profiles.Profile by = profiles.decrypted(tenant, profileId);
+        collaboration.hub().sendGroup(Collaboration.group(id), "DocumentShared",
+                new Shared(id, by.name(), related.total())).join();
+        ctx.status(HttpStatus.ACCEPTED).json(Map.of("group", Collaboration.group(id), "related", related.total()));
+    }
+
     private void readDocument(Context ctx) {
         String id = Requests.id(ctx, "document");
         ctx.json(documents.get(id, ExampleService::loadFromDatabase));
@@ -335,7 +363,11 @@ public final class ExampleService implements AutoCloseable {
         if (!(sdk.meterRegistry() instanceof PrometheusMeterRegistry prometheus)) {
             throw new Requests.Problem(HttpStatus.NOT_FOUND, "metrics are published through the application's own registry");
         }
-        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(prometheus.scrape());
+        // OpenMetrics when asked (a Prometheus with exemplar storage asks): the format that carries exemplars.
+        String accept = ctx.header("Accept");
+        String type = accept != null && accept.contains("application/openmetrics-text")
+                ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8";
+        ctx.contentType(type).result(prometheus.scrape(type));
     }
 
     @Override

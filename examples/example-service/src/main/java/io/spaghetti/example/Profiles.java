@@ -51,15 +51,18 @@ final class Profiles {
     }
 
     void read(Context ctx) {
-        String id = Requests.id(ctx, "profile");
-        String tenant = Requests.tenant(ctx);
+        ctx.json(decrypted(Requests.tenant(ctx), Requests.id(ctx, "profile")));
+    }
+
+    /** The tenant's profile with its fields decrypted; a 404 when there is none. */
+    Profile decrypted(String tenant, String id) {
         StoredProfile row = table.get(tenant + "/" + id);
         if (row == null) {
             throw new Requests.Problem(HttpStatus.NOT_FOUND, "no profile " + id + " for tenant " + tenant + ": POST it first");
         }
         FieldEncryptor fields = fields();
-        ctx.json(new Profile(row.name(), fields.decryptString(row.email(), FieldContext.of(tenant, "profile.email")),
-                fields.decryptString(row.phone(), FieldContext.of(tenant, "profile.phone"))));
+        return new Profile(row.name(), fields.decryptString(row.email(), FieldContext.of(tenant, "profile.email")),
+                fields.decryptString(row.phone(), FieldContext.of(tenant, "profile.phone")));
     }
 
     private FieldEncryptor fields() {

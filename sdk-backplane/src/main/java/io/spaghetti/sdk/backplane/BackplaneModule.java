@@ -2,6 +2,7 @@ package io.spaghetti.sdk.backplane;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.spaghetti.sdk.backplane.internal.DeliveryLanes;
 import io.spaghetti.sdk.backplane.internal.InMemoryHub;
 import io.spaghetti.sdk.backplane.internal.RedisHub;
@@ -36,6 +37,7 @@ public final class BackplaneModule implements SdkModule {
     private volatile CircuitBreaker circuitBreaker;
     private volatile ScheduledExecutorService scheduler;
     private volatile MeterRegistry registry;
+    private volatile ObservationRegistry observations = ObservationRegistry.NOOP;
     private volatile java.time.Duration deadline;
     private volatile DeliveryLanes delivery;
     private volatile boolean withoutRedis;
@@ -62,6 +64,7 @@ public final class BackplaneModule implements SdkModule {
                 c.connectionBuffer(), context.threadFactory("backplane-delivery"), context.scheduler());
         scheduler = context.scheduler();
         registry = context.meterRegistry();
+        observations = context.observationRegistry();
         config = c;
         if (!context.config().redis().enabled()) {
             // an embedded run with no Redis: hubs live in this process, as ASP.NET Core's do without a backplane
@@ -97,7 +100,7 @@ public final class BackplaneModule implements SdkModule {
         }
         return hubs.computeIfAbsent(name,
                 n -> new RedisHub(n, config, client, presenceClient, serverName, circuitBreaker, deadline, scheduler,
-                        delivery, registry));
+                        delivery, registry, observations));
     }
 
     /** This server's name on the backplane: acks and client results for it come on its own channels. */

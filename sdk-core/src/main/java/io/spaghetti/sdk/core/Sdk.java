@@ -93,7 +93,7 @@ public final class Sdk implements AutoCloseable {
         // A task carries the observation (trace, log ids) of whoever scheduled it: a retry is part of its request.
         this.scheduler = ContextScheduledExecutorService.wrap(Executors.unconfigurableScheduledExecutorService(pool));
         this.resilience = new Resilience(config.resilience(), meters, scheduler);
-        this.aiMetrics = new io.spaghetti.sdk.core.ai.AiMetrics(meters);
+        this.aiMetrics = new io.spaghetti.sdk.core.ai.AiMetrics(meters, observations);
         List<SdkModule> modules = new ArrayList<>(b.modules != null ? b.modules : discover());
         for (SdkModule replacement : b.replacements) {
             modules.removeIf(m -> m.name().equals(replacement.name()));

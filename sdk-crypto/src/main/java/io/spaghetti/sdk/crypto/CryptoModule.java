@@ -86,7 +86,7 @@ public final class CryptoModule implements SdkModule, ValueProtector {
         try {
             RemotePolicy policy = context.resilience().policy("key-vault", p::isTransient, p::isOutage,
                     p::retryAfter);
-            KeyOperations operations = new KeyOperations(p, policy, context.meterRegistry());
+            KeyOperations operations = new KeyOperations(p, policy, context.meterRegistry(), context.observationRegistry());
             operations.run("ensure", c.kekName(), null, () -> {
                 p.ensureKey(c.kekName(), false);
                 return null;

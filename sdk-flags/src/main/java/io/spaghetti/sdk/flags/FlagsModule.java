@@ -32,7 +32,7 @@ public final class FlagsModule implements SdkModule {
         String appName = config.appName() == null || config.appName().isEmpty()
                 ? context.config().service().name() : config.appName();
         flags = new UnleashFlags(config, appName, context.config().service().instance(), context.meterRegistry(),
-                context.threadFactory("flags"));
+                context.observationRegistry(), context.threadFactory("flags"));
     }
 
     /**

@@ -8,6 +8,8 @@ import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.transport.BackoffPolicy;
 import io.spaghetti.sdk.search.internal.SearchMetrics;
+import io.micrometer.observation.Observation;
+import io.spaghetti.sdk.search.internal.SearchObservations;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -23,7 +25,8 @@ public final class BulkWriter implements AutoCloseable {
     private final java.util.function.UnaryOperator<String> aliasForTenant;
 
     BulkWriter(ElasticsearchClient client, java.util.function.UnaryOperator<String> aliasForTenant,
-            SearchConfig.Bulk config, SearchMetrics metrics, Consumer<BulkFailure> onFailure, Consumer<String> written) {
+            SearchConfig.Bulk config, SearchMetrics metrics, SearchObservations observations,
+            Consumer<BulkFailure> onFailure, Consumer<String> written) {
         this.aliasForTenant = aliasForTenant;
         this.ingester = BulkIngester.<SearchDocument>of(b -> b
                 .client(client)
@@ -32,7 +35,7 @@ public final class BulkWriter implements AutoCloseable {
                 .flushInterval(config.flushInterval().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConcurrentRequests(config.maxConcurrentRequests())
                 .backoffPolicy(BackoffPolicy.exponentialBackoff(50L, config.maxRetries()))
-                .listener(new Listener(metrics, onFailure, written)));
+                .listener(new Listener(metrics, observations, onFailure, written)));
     }
 
     public void add(SearchDocument doc) {
@@ -56,12 +59,16 @@ public final class BulkWriter implements AutoCloseable {
 
     private static final class Listener implements BulkListener<SearchDocument> {
         private final SearchMetrics metrics;
+        private final SearchObservations observations;
         private final Consumer<BulkFailure> onFailure;
         private final Consumer<String> written;
         private final java.util.Map<Long, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.Map<Long, Observation> flushes = new java.util.concurrent.ConcurrentHashMap<>();
 
-        Listener(SearchMetrics metrics, Consumer<BulkFailure> onFailure, Consumer<String> written) {
+        Listener(SearchMetrics metrics, SearchObservations observations, Consumer<BulkFailure> onFailure,
+                Consumer<String> written) {
             this.metrics = metrics;
+            this.observations = observations;
             this.onFailure = onFailure;
             this.written = written;
         }
@@ -69,13 +76,14 @@ public final class BulkWriter implements AutoCloseable {
         @Override
         public void beforeBulk(long id, BulkRequest request, List<SearchDocument> docs) {
             started.put(id, System.nanoTime());
+            flushes.put(id, observations.bulkFlushStarted(request, docs.size()));
             metrics.inFlight.incrementAndGet();
             metrics.bulkSize.record(docs.size());
         }
 
         @Override
         public void afterBulk(long id, BulkRequest request, List<SearchDocument> docs, BulkResponse response) {
-            done(id);
+            done(id, request, null);
             docs.stream().map(SearchDocument::tenantId).distinct().forEach(written);
             List<BulkResponseItem> items = response.items();
             for (int i = 0; i < items.size(); i++) {
@@ -93,7 +101,7 @@ public final class BulkWriter implements AutoCloseable {
 
         @Override
         public void afterBulk(long id, BulkRequest request, List<SearchDocument> docs, Throwable failure) {
-            done(id);
+            done(id, request, failure);
             metrics.bulkRequestFailure.increment();
             String reason = "request failed: " + failure.getClass().getSimpleName()
                     + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
@@ -108,7 +116,11 @@ public final class BulkWriter implements AutoCloseable {
             return reason.length() <= 300 ? reason : reason.substring(0, 300) + "...";
         }
 
-        private void done(long id) {
+        private void done(long id, BulkRequest request, Throwable failure) {
+            Observation flush = flushes.remove(id);
+            if (flush != null) {
+                observations.bulkFlushEnded(request, flush, failure);
+            }
             metrics.inFlight.decrementAndGet();
             Long t0 = started.remove(id);
             if (t0 != null) {

@@ -14,6 +14,7 @@ import io.spaghetti.sdk.search.internal.ResultCache;
 import io.spaghetti.sdk.search.internal.SearchCursor;
 import io.spaghetti.sdk.search.internal.SearchErrors;
 import io.spaghetti.sdk.search.internal.SearchMetrics;
+import io.spaghetti.sdk.search.internal.SearchObservations;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,27 +33,29 @@ public final class DocumentStore {
     private final ElasticsearchClient client;
     private final SearchConfig config;
     private final SearchMetrics metrics;
+    private final SearchObservations observations;
     private final RemotePolicy policy;
     private final ResultCache results;
 
-    DocumentStore(ElasticsearchClient client, SearchConfig config, SearchMetrics metrics, RemotePolicy policy,
-            ResultCache results) {
+    DocumentStore(ElasticsearchClient client, SearchConfig config, SearchMetrics metrics,
+            SearchObservations observations, RemotePolicy policy, ResultCache results) {
         this.client = client;
         this.config = config;
         this.metrics = metrics;
+        this.observations = observations;
         this.policy = policy;
         this.results = results;
     }
 
     /** Indexes one document; {@code refresh} makes it searchable before returning (tests, low-volume writes). */
     public void index(SearchDocument doc, boolean refresh) {
-        call("index a document", () -> client.index(i -> {
+        observations.index(config.tenantClass(doc.tenantId()), () -> call("index a document", () -> client.index(i -> {
             i.index(config.aliasFor(doc.tenantId())).id(doc.storageId()).routing(doc.tenantId()).document(doc);
             if (refresh) {
                 i.refresh(co.elastic.clients.elasticsearch._types.Refresh.WaitFor);
             }
             return i;
-        }));
+        })));
         metrics.indexSuccess.increment();
         written(doc.tenantId());
     }
@@ -91,9 +94,10 @@ public final class DocumentStore {
 
     public SearchPage search(String tenant, SearchQuery query) {
         DocumentIds.requireTenant(tenant);
-        SearchPage page = results == null ? search(tenant, query, null)
-                : results.get(tenant, query, () -> search(tenant, query, null));
-        SearchMetrics.Relevance r = metrics.relevance(config.tenantClass(tenant));
+        String tenantClass = config.tenantClass(tenant);
+        SearchPage page = observations.query(tenantClass, () -> results == null ? search(tenant, query, null)
+                : results.get(tenant, query, () -> search(tenant, query, null)));
+        SearchMetrics.Relevance r = metrics.relevance(tenantClass);
         r.hits().record(page.total());
         if (page.hits().isEmpty()) {
             r.zeroResults().increment();
@@ -166,7 +170,7 @@ public final class DocumentStore {
 
     /** A bulk writer; close it to flush. Failed documents reach {@code onFailure} with the reason. */
     public BulkWriter bulkWriter(Consumer<BulkFailure> onFailure) {
-        return new BulkWriter(client, config::aliasFor, config.bulk(), metrics, onFailure, this::written);
+        return new BulkWriter(client, config::aliasFor, config.bulk(), metrics, observations, onFailure, this::written);
     }
 
     /** Makes recent writes searchable (tests and batch jobs). */

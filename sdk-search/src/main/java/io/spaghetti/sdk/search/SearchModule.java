@@ -18,7 +18,9 @@ import io.spaghetti.sdk.core.cache.Caches;
 import io.spaghetti.sdk.core.redis.RedisModule;
 import io.spaghetti.sdk.search.internal.PageCodec;
 import io.spaghetti.sdk.search.internal.ResultCache;
+import io.spaghetti.sdk.search.internal.ObservationInstrumentation;
 import io.spaghetti.sdk.search.internal.SearchClientFactory;
+import io.spaghetti.sdk.search.internal.SearchObservations;
 import io.spaghetti.sdk.search.internal.SearchErrors;
 import io.spaghetti.sdk.search.internal.SearchMetrics;
 import io.spaghetti.sdk.search.internal.TenantWriteClock;
@@ -72,7 +74,10 @@ public final class SearchModule implements SdkModule {
     @Override
     public void start(ModuleContext context) throws IOException {
         SearchConfig c = context.config().section(SearchConfig.SECTION);
-        ElasticsearchClient es = external != null ? external : SearchClientFactory.create(c);
+        ObservationInstrumentation clientSpans = external != null || context.observationRegistry().isNoop() ? null
+                : new ObservationInstrumentation(context.observationRegistry());
+        ElasticsearchClient es = external != null ? external
+                : clientSpans == null ? SearchClientFactory.create(c) : SearchClientFactory.create(c, clientSpans);
         java.util.List<java.util.concurrent.ScheduledFuture<?>> scheduled = new java.util.ArrayList<>();
         try {
             String user = c.username() == null ? "(api key)" : c.username();
@@ -89,6 +94,7 @@ public final class SearchModule implements SdkModule {
                 snapshots.registerRepository();
             }
             DocumentStore store = new DocumentStore(es, c, new SearchMetrics(context.meterRegistry()),
+                    new SearchObservations(context.observationRegistry(), clientSpans),
                     context.resilience().policy("elasticsearch", t -> {
                         int status = SearchErrors.status(t);
                         return status < 0 || status == 429 || status >= 500;

@@ -1,6 +1,7 @@
 package io.spaghetti.sdk.signalr;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.spaghetti.sdk.backplane.HubContext;
 import io.spaghetti.sdk.signalr.internal.connection.DisconnectReason;
 import io.spaghetti.sdk.signalr.internal.connection.HubConnection;
@@ -34,6 +35,7 @@ public final class SignalRHubs implements AutoCloseable {
     private final SignalRConfig config;
     private final Function<String, HubContext> contexts;
     private final MeterRegistry registry;
+    private final ObservationRegistry observations;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService invocations;
     private final Map<String, HubEndpoint> endpoints = new ConcurrentHashMap<>();
@@ -41,8 +43,9 @@ public final class SignalRHubs implements AutoCloseable {
     private final ScheduledFuture<?> ticks;
 
     SignalRHubs(SignalRConfig config, Function<String, HubContext> contexts, MeterRegistry registry,
-            ScheduledExecutorService scheduler, ThreadFactory threads) {
+            ObservationRegistry observations, ScheduledExecutorService scheduler, ThreadFactory threads) {
         this.config = config;
+        this.observations = observations;
         this.contexts = contexts;
         this.registry = registry;
         this.scheduler = scheduler;
@@ -69,7 +72,7 @@ public final class SignalRHubs implements AutoCloseable {
                     + "/negotiate, e.g. /hubs/documents");
         }
         HubEndpoint endpoint = new HubEndpoint(path, hub, contexts.apply(hubName), authenticator, config, invocations,
-                registry, connections);
+                registry, observations, connections);
         if (endpoints.putIfAbsent(path, endpoint) != null) {
             throw new IllegalArgumentException("A hub is already mapped at " + path);
         }

@@ -44,7 +44,7 @@ public final class SignalRModule implements SdkModule {
         }
         BackplaneModule backplane = context.module(BackplaneModule.class);
         SignalRConfig c = context.config().section(SignalRConfig.SECTION);
-        hubs = new SignalRHubs(c, backplane::hub, context.meterRegistry(), context.scheduler(),
+        hubs = new SignalRHubs(c, backplane::hub, context.meterRegistry(), context.observationRegistry(), context.scheduler(),
                 context.threadFactory("signalr-hub"));
         config = c;
     }

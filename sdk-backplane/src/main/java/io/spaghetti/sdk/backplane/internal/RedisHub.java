@@ -4,6 +4,8 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.spaghetti.sdk.backplane.BackplaneConfig;
 import io.spaghetti.sdk.backplane.BackplaneException;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,14 +77,16 @@ public final class RedisHub implements HubContext {
     private final DeliveryLanes delivery;
     /** How long a send or presence read may wait for Redis: the redis-backplane policy's timeout. */
     private final Duration deadline;
+    private final BackplaneObservations observations;
 
     private record PendingResult(CompletableFuture<JsonNode> future, String connectionId) {
     }
 
     public RedisHub(String name, BackplaneConfig config, RedissonClient client, RedissonClient presenceClient,
             String serverName, CircuitBreaker circuitBreaker, Duration deadline, ScheduledExecutorService scheduler,
-            DeliveryLanes delivery, MeterRegistry registry) {
+            DeliveryLanes delivery, MeterRegistry registry, ObservationRegistry observationRegistry) {
         this.name = requireText(name, "hub name");
+        this.observations = new BackplaneObservations(observationRegistry);
         this.deadline = deadline;
         this.delivery = delivery;
         this.config = config;
@@ -156,7 +161,7 @@ public final class RedisHub implements HubContext {
     @Override
     public CompletableFuture<Void> sendConnection(String connectionId, String target, Object... arguments) {
         requireText(connectionId, "connectionId");
-        Invocation inv = invocation(List.of(), null, null, target, arguments);
+        Invocation inv = invocation(List.of(), null, null, target, arguments, Map.of());
         Connection local = connections.get(connectionId);
         if (local != null) {
             deliver(local, inv);
@@ -204,15 +209,38 @@ public final class RedisHub implements HubContext {
 
     private CompletableFuture<Void> publishInvocation(Kind kind, String channel, Collection<String> excluded,
             String target, Object[] arguments) {
-        Invocation inv = invocation(List.copyOf(excluded), null, null, target, arguments);
-        return publish(kind, channel, WireFormat.writeInvocation(inv)).thenApply(receivers -> null);
+        if (observations.off()) {
+            Invocation inv = invocation(List.copyOf(excluded), null, null, target, arguments, Map.of());
+            return publish(kind, channel, WireFormat.writeInvocation(inv)).thenApply(receivers -> null);
+        }
+        requireText(target, "target");
+        Map<String, String> trace = new HashMap<>(4);
+        Observation send = observations.publish(name, kindName(kind), target, trace).start();
+        try (Observation.Scope ignored = send.openScope()) {
+            Invocation inv = invocation(List.copyOf(excluded), null, null, target, arguments, trace);
+            return publish(kind, channel, WireFormat.writeInvocation(inv)).whenComplete((receivers, err) -> {
+                if (err != null) {
+                    send.error(err);
+                }
+                send.stop();
+            }).thenApply(receivers -> null);
+        } catch (RuntimeException e) {
+            send.error(e);
+            send.stop();
+            throw e;
+        }
     }
 
     private Invocation invocation(List<String> excluded, String invocationId, String returnChannel, String target,
-            Object[] arguments) {
+            Object[] arguments, Map<String, String> trace) {
         requireText(target, "target");
-        Map<String, String> headers = config.latencyHeader() ? Map.of(LATENCY_HEADER, Long.toString(nowMicros()))
-                : Map.of();
+        Map<String, String> headers;
+        if (config.latencyHeader()) {
+            headers = trace.isEmpty() ? Map.of(LATENCY_HEADER, Long.toString(nowMicros())) : new HashMap<>(trace);
+            headers.putIfAbsent(LATENCY_HEADER, Long.toString(nowMicros()));
+        } else {
+            headers = trace;
+        }
         List<Object> args = Arrays.asList(arguments);
         Map<String, byte[]> frames = new LinkedHashMap<>();
         long size = 0;
@@ -273,8 +301,41 @@ public final class RedisHub implements HubContext {
             log.warn("Dropping a {} message on hub {}: {}", kindName(kind), name, e.getMessage());
             return;
         }
-        recordLatency(inv);
-        deliver.accept(inv);
+        if (observations.off()) {
+            recordLatency(inv);
+            deliver.accept(inv);
+            return;
+        }
+        Observation delivery = deliveryObservation(kind, inv).start();
+        try (Observation.Scope ignored = delivery.openScope()) {
+            recordLatency(inv);
+            log.debug("Delivering a {} message of hub {} to this server's connections", kindName(kind), name);
+            deliver.accept(inv);
+        } catch (RuntimeException e) {
+            delivery.error(e);
+            throw e;
+        } finally {
+            delivery.stop();
+        }
+    }
+
+    /** A child of the sender's span when the message carries its trace context (an SDK or a .NET 9 server). */
+    private Observation deliveryObservation(Kind kind, Invocation inv) {
+        String traceparent = null;
+        String tracestate = null;
+        if (!inv.frames().isEmpty()) {
+            Map.Entry<String, byte[]> first = inv.frames().entrySet().iterator().next();
+            try {
+                HubProtocol protocol = HubProtocol.of(first.getKey());
+                traceparent = protocol.header(first.getValue(), BackplaneObservations.TRACEPARENT);
+                if (traceparent != null) {
+                    tracestate = protocol.header(first.getValue(), BackplaneObservations.TRACESTATE);
+                }
+            } catch (BackplaneException unknownProtocol) {
+                // delivered without the sender's trace
+            }
+        }
+        return observations.delivery(name, kindName(kind), traceparent, tracestate);
     }
 
     private void onGroupMessage(String group, byte[] message) {
@@ -469,7 +530,8 @@ public final class RedisHub implements HubContext {
             timeout.cancel(false);
             pendingResults.remove(invocationId);
         });
-        Invocation inv = invocation(List.of(), invocationId, returnChannelName(serverName), target, arguments);
+        Invocation inv = invocation(List.of(), invocationId, returnChannelName(serverName), target, arguments,
+                Map.of());
         Connection local = connections.get(connectionId);
         if (local != null) {
             deliver(local, inv);

@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.spaghetti.sdk.core.Sdk;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -28,13 +31,37 @@ public final class AiMetrics {
     static final int MAX_VALUES = 20;
     private static final String OTHER = "other";
 
+    /** A provider call as a span (tags provider, model): {@link #observe}. */
+    public static final String CALL = "spaghetti.ai.call";
+
     private final MeterRegistry registry;
+    private final ObservationRegistry observations;
     private final Set<String> providers = ConcurrentHashMap.newKeySet();
     private final Set<String> models = ConcurrentHashMap.newKeySet();
     private final Set<String> errorTypes = ConcurrentHashMap.newKeySet();
 
     public AiMetrics(MeterRegistry registry) {
+        this(registry, ObservationRegistry.NOOP);
+    }
+
+    /** With provider calls as spans on {@code observations} ({@link Sdk#aiMetrics()} uses the SDK's). */
+    public AiMetrics(MeterRegistry registry, ObservationRegistry observations) {
         this.registry = registry;
+        this.observations = observations;
+    }
+
+    /**
+     * Runs one provider call as the span {@value #CALL}, so a trace shows the call (and what it waited for) inside
+     * the request; record its tokens and cost with {@link #recordCall} as before. The AI cache observes the calls
+     * it makes.
+     */
+    public <T> T observe(String provider, String model, Supplier<T> call) {
+        if (observations.isNoop()) {
+            return call.get();
+        }
+        return Observation.createNotStarted(CALL, observations).contextualName("ai call " + model)
+                .lowCardinalityKeyValue("provider", bounded(providers, provider))
+                .lowCardinalityKeyValue("model", bounded(models, model)).observe(call);
     }
 
     /** One successful call. */

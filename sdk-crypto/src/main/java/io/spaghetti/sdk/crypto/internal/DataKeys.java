@@ -160,6 +160,7 @@ public final class DataKeys {
         DekId id = new DekId(h.provider(), h.kekName(), h.kekVersion(), h.wrappedKey());
         SecretKeySpec key = unwrapped.getIfPresent(id);
         if (key != null) {
+            ops.dataKeyCacheHit();
             return key;
         }
         requireOwnProvider(h);

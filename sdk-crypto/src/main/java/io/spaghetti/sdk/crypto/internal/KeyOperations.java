@@ -3,6 +3,8 @@ package io.spaghetti.sdk.crypto.internal;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.spaghetti.sdk.core.resilience.RemotePolicy;
 import io.spaghetti.sdk.crypto.CryptoException;
@@ -18,14 +20,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyOperations {
     static final Logger AUDIT = LoggerFactory.getLogger("io.spaghetti.sdk.crypto.audit");
+    /** Observations: wrap, unwrap, sign, rotate... as spans (tags operation and provider). */
+    public static final String OPERATION = "spaghetti.crypto.key.operation";
+    private static final Observation.Event DEK_CACHE_HIT = Observation.Event.of("crypto.dek.cache.hit",
+            "data key from the cache");
 
     private final KekProvider provider;
     private final RemotePolicy policy;
     private final MeterRegistry registry;
     private final Counter authFailures;
+    private final ObservationRegistry observations;
 
-    public KeyOperations(KekProvider provider, RemotePolicy policy, MeterRegistry registry) {
+    public KeyOperations(KekProvider provider, RemotePolicy policy, MeterRegistry registry,
+            ObservationRegistry observations) {
         this.provider = provider;
+        this.observations = observations;
         this.policy = policy;
         this.registry = registry;
         this.authFailures = Counter.builder("crypto.vault.auth.failures").tag("provider", provider.name())
@@ -38,6 +47,26 @@ public final class KeyOperations {
 
     /** Runs {@code call} (for a remote provider: retried and guarded by the circuit breaker), then audits it. */
     public <T> T run(String operation, String keyName, String version, Supplier<T> call) {
+        if (observations.isNoop()) {
+            return audited(operation, keyName, version, call);
+        }
+        Observation o = Observation.createNotStarted(OPERATION, observations).contextualName("crypto key " + operation)
+                .lowCardinalityKeyValue("operation", operation).lowCardinalityKeyValue("provider", provider.name());
+        return o.observe(() -> audited(operation, keyName, version, call));
+    }
+
+    /**
+     * A data key came from the cache, with no key service call: an event on the current span (the request that
+     * decrypted), not a span of its own.
+     */
+    public void dataKeyCacheHit() {
+        Observation current = observations.getCurrentObservation();
+        if (current != null) {
+            current.event(DEK_CACHE_HIT);
+        }
+    }
+
+    private <T> T audited(String operation, String keyName, String version, Supplier<T> call) {
         long start = System.nanoTime();
         try {
             T result = provider.remote() ? policy.call(call) : call.get();

@@ -9,6 +9,7 @@ import io.getunleash.variant.Variant;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.spaghetti.sdk.flags.FlagContext;
 import io.spaghetti.sdk.flags.FlagEvaluation;
 import io.spaghetti.sdk.flags.FlagPayload;
@@ -54,9 +55,11 @@ public final class UnleashFlags implements Flags, AutoCloseable {
     private final ReusedUsage usage = new ReusedUsage();
     private final Map<String, LongAdder[]> evaluations = new HashMap<>();
     private volatile Snapshot snapshot;
+    private final FlagEvents events;
 
     public UnleashFlags(FlagsConfig config, String appName, String instanceId, MeterRegistry meters,
-            ThreadFactory threads) {
+            ObservationRegistry observations, ThreadFactory threads) {
+        this.events = new FlagEvents(observations);
         FlagDefinitions definitions = FlagDefinitions.load(config.definitions(), config.environment());
         this.serverConfigured = config.url() != null;
         this.environment = config.environment();
@@ -154,6 +157,7 @@ public final class UnleashFlags implements Flags, AutoCloseable {
             }
         }
         count(flag, on);
+        events.evaluated(flag, on ? "true" : "false", known != null ? "CACHED" : "UNKNOWN");
         return on;
     }
 
@@ -183,6 +187,7 @@ public final class UnleashFlags implements Flags, AutoCloseable {
         }
         FlagReason reason = !f.enabled() ? FlagReason.DISABLED
                 : on ? (f.split() ? FlagReason.SPLIT : FlagReason.TARGETING_MATCH) : FlagReason.DEFAULT;
+        events.evaluated(flag, v.getName(), reason.name());
         // the client gives the "disabled" variant an empty string payload: none
         FlagPayload payload = v.getPayload().filter(p -> p.getValue() != null)
                 .map(p -> new FlagPayload(p.getType(), p.getValue())).orElse(null);

@@ -3,6 +3,8 @@ package io.spaghetti.sdk.search.internal;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.TransportUtils;
+import co.elastic.clients.transport.instrumentation.Instrumentation;
+import co.elastic.clients.transport.instrumentation.NoopInstrumentation;
 import co.elastic.clients.json.JsonpMapper;
 import co.elastic.clients.transport.ElasticsearchTransportBase;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +26,11 @@ public final class SearchClientFactory {
     }
 
     public static ElasticsearchClient create(SearchConfig c) {
+        return create(c, NoopInstrumentation.INSTANCE);
+    }
+
+    /** With the client's request spans reported through {@code instrumentation}. */
+    public static ElasticsearchClient create(SearchConfig c, Instrumentation instrumentation) {
         HttpHost[] hosts = c.hosts().stream().map(HttpHost::create).toArray(HttpHost[]::new);
         SSLContext ssl;
         try {
@@ -47,15 +54,15 @@ public final class SearchClientFactory {
                 .setHttpClientConfigCallback(h -> ssl == null ? h : h.setSSLContext(ssl))
                 .build();
         ObjectMapper mapper = SdkJson.mapper();
-        return new ElasticsearchClient(new Transport(rest, new JacksonJsonpMapper(mapper)));
+        return new ElasticsearchClient(new Transport(rest, new JacksonJsonpMapper(mapper), instrumentation));
     }
 
     /** What {@code RestClientTransport} is, over {@link RetrySafeHttpClient}. */
     public static final class Transport extends ElasticsearchTransportBase {
         private final RestClient restClient;
 
-        Transport(RestClient restClient, JsonpMapper mapper) {
-            super(new RetrySafeHttpClient(restClient), null, mapper);
+        Transport(RestClient restClient, JsonpMapper mapper, Instrumentation instrumentation) {
+            super(new RetrySafeHttpClient(restClient), null, mapper, instrumentation);
             this.restClient = restClient;
         }
 

@@ -55,7 +55,7 @@ public final class TieredAiCache implements AiCache {
         AiAnswer[] fresh = {null};
         AiAnswer stored = cacheFor(request.model()).get(request.key(), k -> {
             called[0] = true;
-            fresh[0] = call.apply(request);
+            fresh[0] = metrics.observe(request.provider(), request.model(), () -> call.apply(request));
             return seal(fresh[0], request);
         });
         if (called[0]) {

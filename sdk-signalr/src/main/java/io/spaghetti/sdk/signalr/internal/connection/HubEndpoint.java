@@ -3,6 +3,7 @@ package io.spaghetti.sdk.signalr.internal.connection;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.spaghetti.sdk.backplane.HubContext;
 import io.spaghetti.sdk.signalr.Authenticator;
 import io.spaghetti.sdk.signalr.Hub;
@@ -49,11 +50,14 @@ public final class HubEndpoint {
     private final SignalRTimers timers;
     private final Executor executor;
     private final HubMetrics metrics;
+    private final ObservationRegistry observations;
     private final AtomicInteger serverConnections;
     private final Map<String, HubConnection> byToken = new ConcurrentHashMap<>();
 
     public HubEndpoint(String path, Hub hub, HubContext context, Authenticator authenticator, SignalRConfig config,
-            Executor executor, MeterRegistry registry, AtomicInteger serverConnections) {
+            Executor executor, MeterRegistry registry, ObservationRegistry observations,
+            AtomicInteger serverConnections) {
+        this.observations = observations;
         this.path = path;
         this.hub = hub;
         this.methods = HubMethods.of(hub);
@@ -224,6 +228,10 @@ public final class HubEndpoint {
 
     Executor executor() {
         return executor;
+    }
+
+    ObservationRegistry observations() {
+        return observations;
     }
 
     HubMetrics metrics() {

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.micrometer.observation.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Invocations {
     private static final Logger log = LoggerFactory.getLogger(Invocations.class);
+    /** A hub method call as a span (tags hub, method): what the method sends or reads is its child. */
+    static final String INVOCATION = "spaghetti.signalr.invocation";
     /** Items a client may upload ahead of the hub method's demand before its stream fails. */
     private static final int CLIENT_STREAM_BUFFER = 1024;
 
@@ -155,14 +158,22 @@ final class Invocations {
             return;
         }
         Object result;
-        try {
+        Observation call = endpoint.observations().isNoop() ? Observation.NOOP
+                : Observation.createNotStarted(INVOCATION, endpoint.observations())
+                        .contextualName("hub " + endpoint.context().name() + " " + method.name())
+                        .lowCardinalityKeyValue("hub", endpoint.context().name())
+                        .lowCardinalityKeyValue("method", method.name()).start();
+        try (Observation.Scope ignored = call.openScope()) {
             result = method.method().invoke(endpoint.hub(), values);
         } catch (InvocationTargetException e) {
+            call.error(e.getCause());
             fail(inv, method.name(), start, errorFor(inv.target(), e.getCause()));
             return;
         } catch (IllegalAccessException e) {
             fail(inv, method.name(), start, errorFor(inv.target(), e));
             return;
+        } finally {
+            call.stop();
         }
         switch (method.returns()) {
             case VOID -> succeed(inv, method.name(), start, Completion.empty(inv.invocationId()));

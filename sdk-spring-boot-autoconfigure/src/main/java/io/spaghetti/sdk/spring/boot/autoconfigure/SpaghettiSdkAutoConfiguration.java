@@ -1,6 +1,8 @@
 package io.spaghetti.sdk.spring.boot.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import io.spaghetti.sdk.core.Sdk;
 import io.spaghetti.sdk.core.ai.AiCache;
 import io.spaghetti.sdk.core.ai.AiMetrics;
@@ -22,14 +24,19 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * The SDK in a Boot service: its configuration bound from Spring's {@code Environment}, every module on the
- * classpath started with the application context on the application's {@code MeterRegistry}, and closed with
+ * classpath started with the application context on the application's {@code MeterRegistry} and
+ * {@code ObservationRegistry} (so Boot's tracing records the SDK's operations), and closed with
  * the context, after the web server has finished its graceful shutdown (Spring stops lifecycles, the web
  * server among them, before it destroys beans).
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+        "org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
+        "org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAutoConfiguration",
+        "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration"})
 public class SpaghettiSdkAutoConfiguration {
 
     @Bean
@@ -44,7 +51,8 @@ public class SpaghettiSdkAutoConfiguration {
     @ConditionalOnMissingBean
     public Sdk spaghettiSdk(SdkConfig config, ObjectProvider<MeterRegistry> meters,
             ObjectProvider<RedissonClient> redisson, ObjectProvider<SdkCustomizer> customizers,
-            ObjectProvider<CommonTags> tagged) {
+            ObjectProvider<CommonTags> tagged, ObjectProvider<ObservationRegistry> observations,
+            ObjectProvider<Tracer> tracers) {
         Sdk.Builder builder = Sdk.builder().config(config);
         meters.ifUnique(registry -> {
             CommonTags tags = tagged.getIfAvailable();
@@ -55,6 +63,8 @@ public class SpaghettiSdkAutoConfiguration {
             }
         });
         redisson.ifUnique(client -> builder.module(new RedisModule(client)));
+        // The application's tracing (Boot's Brave or OpenTelemetry bridge) sees every SDK operation.
+        observations.ifUnique(registry -> builder.observationRegistry(registry, tracers.getIfUnique()));
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
     }
