@@ -11,7 +11,12 @@ final class StackConfig {
     }
 
     static SdkConfig load() {
-        return SdkConfig.loader().environment(Map.of(
+        return SdkConfig.loader().environment(environment()).systemProperties(new Properties()).load();
+    }
+
+    /** The environment variables that configure the example for the stack (what scripts/demo.sh exports). */
+    static Map<String, String> environment() {
+        return Map.of(
                 "SPAGHETTI_REDIS_ADDRESSES", StackEnv.require("STACK_REDIS_ADDRESS"),
                 "SPAGHETTI_SIGNALR_PORT", "0",
                 "SPAGHETTI_REDIS_PASSWORD", "env:STACK_REDIS_PASSWORD",
@@ -20,7 +25,6 @@ final class StackConfig {
                 "SPAGHETTI_SEARCH_CA_FILE", StackEnv.require("STACK_ES_CA_FILE"),
                 "SPAGHETTI_SEARCH_USERNAME", StackEnv.require("STACK_ES_APP_USER"),
                 "SPAGHETTI_SEARCH_PASSWORD", "env:STACK_ES_APP_PASSWORD",
-                "STACK_ES_APP_PASSWORD", StackEnv.require("STACK_ES_APP_PASSWORD")))
-                .systemProperties(new Properties()).load();
+                "STACK_ES_APP_PASSWORD", StackEnv.require("STACK_ES_APP_PASSWORD"));
     }
 }

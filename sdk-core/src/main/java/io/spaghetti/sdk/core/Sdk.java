@@ -52,6 +52,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sdk implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sdk.class);
+    /**
+     * Exemplars only where OpenMetrics allows them (histogram buckets, counters): Micrometer also puts them on
+     * histogram counts, and Prometheus before 2.43 then rejects the whole scrape.
+     */
+    private static final PrometheusConfig PROMETHEUS = new PrometheusConfig() {
+        @Override
+        public String get(String key) {
+            return null;
+        }
+
+        @Override
+        public java.util.Properties prometheusProperties() {
+            java.util.Properties p = PrometheusConfig.super.prometheusProperties();
+            p.setProperty("io.prometheus.exporter.exemplarsOnAllMetricTypes", "false");
+            return p;
+        }
+    };
 
     private final SdkConfig config;
     private final ObservationRegistry observations;
@@ -83,7 +100,7 @@ public final class Sdk implements AutoCloseable {
             this.tracer = exporter != null ? exporter.tracer() : Tracer.NOOP;
         }
         this.ownsMeters = b.meters == null;
-        this.meters = b.meters != null ? b.meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+        this.meters = b.meters != null ? b.meters : new PrometheusMeterRegistry(PROMETHEUS,
                 new PrometheusRegistry(), Clock.SYSTEM, tracer == Tracer.NOOP ? null : new CurrentSpanExemplars(tracer));
         if (!b.metersTagged) {
             meters.config().commonTags(commonTags(config.service()));

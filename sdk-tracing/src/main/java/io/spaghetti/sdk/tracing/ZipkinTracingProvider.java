@@ -1,6 +1,9 @@
 package io.spaghetti.sdk.tracing;
 
 import brave.context.slf4j.MDCScopeDecorator;
+import brave.handler.MutableSpan;
+import brave.handler.SpanHandler;
+import brave.propagation.TraceContext;
 import brave.propagation.ThreadLocalCurrentTraceContext;
 import brave.sampler.Sampler;
 import io.micrometer.observation.Observation;
@@ -33,6 +36,8 @@ import zipkin2.reporter.urlconnection.URLConnectionSender;
  */
 public final class ZipkinTracingProvider implements TracingProvider {
     private static final Logger log = LoggerFactory.getLogger(ZipkinTracingProvider.class);
+    /** The span tag naming the SDK instance ({@code service.instance}), OpenTelemetry's resource attribute name. */
+    public static final String INSTANCE_TAG = "service.instance.id";
 
     @Override
     public Tracing start(TracingConfig config, ServiceConfig service) {
@@ -45,6 +50,7 @@ public final class ZipkinTracingProvider implements TracingProvider {
                 .currentTraceContext(current)
                 .propagationFactory(new W3CPropagation())
                 .sampler(Sampler.create((float) config.sampleProbability()))
+                .addSpanHandler(new InstanceTag(service.instance()))
                 .addSpanHandler(spans)
                 .build();
         Tracer tracer = new BraveTracer(tracing.tracer(), new BraveCurrentTraceContext(current), new BraveBaggageManager());
@@ -54,6 +60,21 @@ public final class ZipkinTracingProvider implements TracingProvider {
                 new PropagatingSenderTracingObservationHandler<>(tracer, propagator),
                 new PropagatingReceiverTracingObservationHandler<>(tracer, propagator),
                 new DefaultTracingObservationHandler(tracer))), tracing, spans, sender);
+    }
+
+    /** Tags every span with the process it came from (Zipkin knows only the service name). */
+    private static final class InstanceTag extends SpanHandler {
+        private final String instance;
+
+        InstanceTag(String instance) {
+            this.instance = instance;
+        }
+
+        @Override
+        public boolean end(TraceContext context, MutableSpan span, Cause cause) {
+            span.tag(INSTANCE_TAG, instance);
+            return true;
+        }
     }
 
     private record Started(Tracer tracer, List<ObservationHandler<? extends Observation.Context>> handlers,

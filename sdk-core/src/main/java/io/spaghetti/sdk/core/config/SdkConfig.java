@@ -100,7 +100,7 @@ public final class SdkConfig {
 
     static List<ConfigSection<?>> knownSections(ClassLoader cl) {
         List<ConfigSection<?>> sections = new ArrayList<>(List.of(ServiceConfig.SECTION, ResilienceConfig.SECTION,
-                HealthConfig.SECTION, AiConfig.SECTION));
+                HealthConfig.SECTION, AiConfig.SECTION, io.spaghetti.sdk.core.tracing.TracingConfig.SECTION));
         for (SdkModule m : ServiceLoader.load(SdkModule.class, cl)) {
             ConfigSection<?> s = m.configSection();
             if (s != null && sections.stream().noneMatch(k -> k.name().equals(s.name()))) {

@@ -140,10 +140,12 @@ public final class DataKeys {
     SecretKeySpec forDecryption(byte[] ciphertext, int nonceOffset) {
         Resolved r = recent;
         if (r != null && sameHeader(r.header, ciphertext, nonceOffset)) {
+            ops.dataKeyCacheHit();
             return r.key;
         }
         ActiveKey a = active;
         if (a != null && sameHeader(a.header, ciphertext, nonceOffset)) {
+            ops.dataKeyCacheHit();
             return a.key;
         }
         SecretKeySpec key = forDecryption(Envelope.parse(ciphertext));

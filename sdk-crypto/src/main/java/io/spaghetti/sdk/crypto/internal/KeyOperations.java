@@ -22,8 +22,7 @@ public final class KeyOperations {
     static final Logger AUDIT = LoggerFactory.getLogger("io.spaghetti.sdk.crypto.audit");
     /** Observations: wrap, unwrap, sign, rotate... as spans (tags operation and provider). */
     public static final String OPERATION = "spaghetti.crypto.key.operation";
-    private static final Observation.Event DEK_CACHE_HIT = Observation.Event.of("crypto.dek.cache.hit",
-            "data key from the cache");
+    private static final Observation.Event DEK_CACHE_HIT = Observation.Event.of("crypto.dek.cache.hit");
 
     private final KekProvider provider;
     private final RemotePolicy policy;
