@@ -37,12 +37,13 @@ export EXAMPLE_SIGNALR_JS="$PWD/$node_dir/node_modules/@microsoft/signalr/dist/b
 if [ "$embedded" = 1 ]; then
   export SPAGHETTI_REDIS_ENABLED=false SPAGHETTI_SEARCH_ENABLED=false
 else
-  scripts/stack.sh up redis unleash elasticsearch
+  scripts/stack.sh up redis unleash elasticsearch zipkin
   # Read, not exported: the service gets only its own least-privilege credentials below, never the stack's
   # superusers (Redis default, Elasticsearch elastic, PostgreSQL, Unleash admin).
   . .stack/stack.env
   export SPAGHETTI_REDIS_ADDRESSES="$STACK_REDIS_ADDRESS" SPAGHETTI_REDIS_USERNAME="$STACK_REDIS_APP_USER"
   export SPAGHETTI_FLAGS_URL="$STACK_UNLEASH_URL"
+  export SPAGHETTI_TRACING_ZIPKIN_ENDPOINT="$STACK_ZIPKIN_URL/api/v2/spans"
   export SPAGHETTI_SEARCH_HOSTS="$STACK_ES_HOSTS" SPAGHETTI_SEARCH_CA_FILE="$STACK_ES_CA_FILE"
   export SPAGHETTI_SEARCH_USERNAME="$STACK_ES_APP_USER"
   # The config holds references to secrets, never the secrets themselves.
@@ -60,6 +61,7 @@ if [ "$plain" = 1 ]; then
   echo "[demo] open http://127.0.0.1:$port/health, /metrics, /documents/d1, /flags?user=u1&groups=beta_users, /search?tenant=t1&q=guide and /profiles/p1?tenant=t1 (Ctrl-C stops)"
   echo "[demo] collaboration: open http://127.0.0.1:${SPAGHETTI_SIGNALR_PORT:-8090}/collab?document=welcome;" \
     "a second instance: PORT=8081 SPAGHETTI_SIGNALR_PORT=8091 scripts/demo.sh --plain"
+  [ "$embedded" = 1 ] || echo "[demo] traces of every request (POST /documents/d1/share?tenant=t1&profile=p1 touches every module): $STACK_ZIPKIN_URL/zipkin/"
 else
   echo "[demo] open http://127.0.0.1:$port/actuator/health, /actuator/health/readiness, /actuator/prometheus, /documents/d1," \
     "/flags?user=u1&groups=beta_users, /search?tenant=t1&q=guide and /profiles/p1?tenant=t1 (Ctrl-C stops)"

@@ -47,6 +47,7 @@ public final class ZipkinTracingProvider implements TracingProvider {
                 .addScopeDecorator(MDCScopeDecorator.get()).build();
         brave.Tracing tracing = brave.Tracing.newBuilder()
                 .localServiceName(service.name())
+                .traceId128Bit(true)
                 .currentTraceContext(current)
                 .propagationFactory(new W3CPropagation())
                 .sampler(Sampler.create((float) config.sampleProbability()))
