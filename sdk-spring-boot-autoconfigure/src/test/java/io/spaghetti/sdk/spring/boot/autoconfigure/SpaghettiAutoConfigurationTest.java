@@ -112,6 +112,14 @@ class SpaghettiAutoConfigurationTest {
         MeterRegistry meterRegistry() {
             return METERS;
         }
+
+        @Bean
+        io.micrometer.observation.ObservationRegistry observationRegistry() {
+            return OBSERVATIONS;
+        }
+
+        static final io.micrometer.observation.ObservationRegistry OBSERVATIONS =
+                io.micrometer.observation.ObservationRegistry.create();
     }
 
     @Test
@@ -122,6 +130,8 @@ class SpaghettiAutoConfigurationTest {
             assertThat(context).doesNotHaveBean(TieredCacheManager.class);
             assertThat(context.getBeansOfType(FieldEncryptor.class)).containsOnlyKeys("myEncryptor");
             assertThat(context.getBean(Sdk.class).meterRegistry()).isSameAs(OwnBeans.METERS);
+            // the application's tracing sees the SDK's operations
+            assertThat(context.getBean(Sdk.class).observationRegistry()).isSameAs(OwnBeans.OBSERVATIONS);
             assertThat(OwnBeans.METERS.find("spaghetti.sdk.module.status").gauges()).isNotEmpty();
         });
     }
