@@ -32,7 +32,7 @@ class ApiCompatibilityTest {
                 .importPackages("io.spaghetti.sdk");
         Map<String, Set<String>> now = ApiDump.of(sdk);
         assertThat(now.keySet()).contains("sdk-core", "sdk-search", "sdk-backplane", "sdk-signalr", "sdk-crypto",
-                "sdk-crypto-testing", "sdk-flags", "sdk-spring-boot-autoconfigure").doesNotContain("unknown");
+                "sdk-crypto-testing", "sdk-flags", "sdk-tracing", "sdk-spring-boot-autoconfigure").doesNotContain("unknown");
         if (Boolean.getBoolean("api.update")) {
             Files.createDirectories(DUMPS);
             for (Map.Entry<String, Set<String>> e : now.entrySet()) {

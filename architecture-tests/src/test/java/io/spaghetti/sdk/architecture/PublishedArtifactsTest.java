@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** What a service consuming binaries gets beside each published jar: sources, javadoc and a CycloneDX SBOM. */
 class PublishedArtifactsTest {
     private static final List<String> PUBLISHED = List.of("sdk-core", "sdk-search", "sdk-backplane", "sdk-signalr",
-            "sdk-crypto-testing", "sdk-crypto", "sdk-flags", "sdk-spring-boot-autoconfigure");
+            "sdk-crypto-testing", "sdk-crypto", "sdk-flags", "sdk-tracing", "sdk-spring-boot-autoconfigure");
 
     @Test
     void everyPublishedJarHasSourcesJavadocAndAnSbomBesideIt() throws IOException {
