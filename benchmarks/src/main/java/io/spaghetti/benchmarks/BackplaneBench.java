@@ -2,6 +2,7 @@ package io.spaghetti.benchmarks;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spaghetti.sdk.backplane.BackplaneModule;
+import io.spaghetti.sdk.backplane.ConnectionSink;
 import io.spaghetti.sdk.backplane.HubContext;
 import io.spaghetti.sdk.core.Sdk;
 import io.spaghetti.sdk.core.config.SdkConfig;
@@ -51,8 +52,10 @@ public final class BackplaneBench {
             String id = "c" + i;
             int group = (i / 2) % groups;
             boolean probe = i < 2 * groups; // the first member of each group on each server
-            owner.register(id, "u" + i, "json", probe ? frame -> sdk.probe(seqOf(frame.invocation().arguments().get(0).asText()))
-                    : frame -> sdk.deliveries.incrementAndGet());
+            // the sinks only count (as the bare side's listener does): non-blocking, delivered on the receiving thread
+            owner.register(id, "u" + i, "json", ConnectionSink.nonBlocking(probe
+                    ? frame -> sdk.probe(seqOf(frame.invocation().arguments().get(0).asText()))
+                    : frame -> sdk.deliveries.incrementAndGet()));
             owner.addToGroup(id, "g" + group).join();
         }
         double regSeconds = (System.nanoTime() - regStart) / 1e9;

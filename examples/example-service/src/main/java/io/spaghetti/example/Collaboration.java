@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.sse.SseClient;
 import io.spaghetti.sdk.backplane.BackplaneModule;
+import io.spaghetti.sdk.backplane.ConnectionSink;
 import io.spaghetti.sdk.backplane.HubContext;
 import io.spaghetti.sdk.backplane.HubInvocation;
 import io.spaghetti.sdk.backplane.LocalConnection;
@@ -95,10 +96,12 @@ final class Collaboration implements AutoCloseable {
         Stream stream = new Stream(client);
         client.keepAlive();
         client.onClose(stream::close);
-        stream.connection = hub.register("sse-" + UUID.randomUUID(), ctx.queryParam("user"), "json", frame -> {
-            HubInvocation inv = frame.invocation();
-            stream.enqueue(c -> c.sendEvent(inv.target(), Requests.JSON.writeValueAsString(inv.arguments())));
-        });
+        // the sink only queues the event for the stream's writer: non-blocking, so the backplane calls it directly
+        stream.connection = hub.register("sse-" + UUID.randomUUID(), ctx.queryParam("user"), "json",
+                ConnectionSink.nonBlocking(frame -> {
+                    HubInvocation inv = frame.invocation();
+                    stream.enqueue(c -> c.sendEvent(inv.target(), Requests.JSON.writeValueAsString(inv.arguments())));
+                }));
         streams.add(stream);
         if (stream.closed.get()) {
             stream.connection.close();

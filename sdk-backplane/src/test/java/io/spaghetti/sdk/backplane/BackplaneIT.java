@@ -326,6 +326,29 @@ class BackplaneIT {
     }
 
     @Test
+    void aNonBlockingSinkIsCalledOnTheReceivingThreadAndTheOthersOnADeliveryLane() throws Exception {
+        Sdk a = hubs.instance();
+        Sdk b = hubs.instance();
+        java.util.Queue<String> inlineThreads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.Queue<String> lanedThreads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.Queue<Integer> inlineOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        hub(a).register("inline", null, "json", ConnectionSink.nonBlocking(frame -> {
+            inlineThreads.add(Thread.currentThread().getName());
+            inlineOrder.add(frame.invocation().arguments().get(0).asInt());
+        }));
+        hub(a).register("laned", null, "json", frame -> lanedThreads.add(Thread.currentThread().getName()));
+        hub(a).addToGroup("inline", "mixed").get(5, TimeUnit.SECONDS);
+        hub(a).addToGroup("laned", "mixed").get(5, TimeUnit.SECONDS);
+        for (int i = 0; i < 50; i++) {
+            hub(b).sendGroup("mixed", "M", i).get(5, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> inlineOrder.size() == 50 && lanedThreads.size() == 50);
+        assertThat(inlineOrder).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 50).boxed().toList());
+        assertThat(lanedThreads).allMatch(t -> t.contains("backplane-delivery"));
+        assertThat(inlineThreads).noneMatch(t -> t.contains("backplane-delivery"));
+    }
+
+    @Test
     void oversizedSendsFailClearlyAndConcurrentLargeSendsLoseNothing() throws Exception {
         Sdk a = hubs.instance();
         Sdk b = hubs.instance();

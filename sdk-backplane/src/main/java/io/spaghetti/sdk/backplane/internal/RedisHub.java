@@ -161,7 +161,11 @@ public final class RedisHub implements HubContext {
     @Override
     public CompletableFuture<Void> sendConnection(String connectionId, String target, Object... arguments) {
         requireText(connectionId, "connectionId");
-        Invocation inv = invocation(List.of(), null, null, target, arguments, Map.of());
+        return observedSend(Kind.CONNECTION, target, trace -> sendConnection(connectionId,
+                invocation(List.of(), null, null, target, arguments, trace)));
+    }
+
+    private CompletableFuture<Void> sendConnection(String connectionId, Invocation inv) {
         Connection local = connections.get(connectionId);
         if (local != null) {
             deliver(local, inv);
@@ -209,24 +213,36 @@ public final class RedisHub implements HubContext {
 
     private CompletableFuture<Void> publishInvocation(Kind kind, String channel, Collection<String> excluded,
             String target, Object[] arguments) {
+        return observedSend(kind, target, trace -> publish(kind, channel,
+                WireFormat.writeInvocation(invocation(List.copyOf(excluded), null, null, target, arguments, trace)))
+                .thenApply(receivers -> null));
+    }
+
+    /**
+     * Runs a send as the publish observation (when anyone listens): {@code send} gets the trace headers to put in its
+     * invocation, and the observation ends when the returned future does.
+     */
+    private <T> CompletableFuture<T> observedSend(Kind kind, String target,
+            java.util.function.Function<Map<String, String>, CompletableFuture<T>> send) {
         if (observations.off()) {
-            Invocation inv = invocation(List.copyOf(excluded), null, null, target, arguments, Map.of());
-            return publish(kind, channel, WireFormat.writeInvocation(inv)).thenApply(receivers -> null);
+            return send.apply(Map.of());
         }
         requireText(target, "target");
         Map<String, String> trace = new HashMap<>(4);
-        Observation send = observations.publish(name, kindName(kind), target, trace).start();
-        try (Observation.Scope ignored = send.openScope()) {
-            Invocation inv = invocation(List.copyOf(excluded), null, null, target, arguments, trace);
-            return publish(kind, channel, WireFormat.writeInvocation(inv)).whenComplete((receivers, err) -> {
+        Observation o = observations.publish(name, kindName(kind), target, trace).start();
+        try (Observation.Scope ignored = o.openScope()) {
+            CompletableFuture<T> sent = send.apply(trace);
+            // the caller keeps the very future the send returned (cancelling it still reaches the send)
+            sent.whenComplete((value, err) -> {
                 if (err != null) {
-                    send.error(err);
+                    o.error(err);
                 }
-                send.stop();
-            }).thenApply(receivers -> null);
+                o.stop();
+            });
+            return sent;
         } catch (RuntimeException e) {
-            send.error(e);
-            send.stop();
+            o.error(e);
+            o.stop();
             throw e;
         }
     }
@@ -235,11 +251,13 @@ public final class RedisHub implements HubContext {
             Object[] arguments, Map<String, String> trace) {
         requireText(target, "target");
         Map<String, String> headers;
-        if (config.latencyHeader()) {
-            headers = trace.isEmpty() ? Map.of(LATENCY_HEADER, Long.toString(nowMicros())) : new HashMap<>(trace);
-            headers.putIfAbsent(LATENCY_HEADER, Long.toString(nowMicros()));
-        } else {
+        if (!config.latencyHeader()) {
             headers = trace;
+        } else if (trace.isEmpty()) {
+            headers = Map.of(LATENCY_HEADER, Long.toString(nowMicros()));
+        } else {
+            headers = new HashMap<>(trace);
+            headers.put(LATENCY_HEADER, Long.toString(nowMicros()));
         }
         List<Object> args = Arrays.asList(arguments);
         Map<String, byte[]> frames = new LinkedHashMap<>();
@@ -360,22 +378,36 @@ public final class RedisHub implements HubContext {
         });
     }
 
-    /** One batch per delivery lane with recipients: the listener thread only partitions. */
+    /**
+     * Non-blocking sinks take the message here, on the receiving thread; the others get one batch per delivery lane
+     * with recipients, so the listener thread only partitions for them.
+     */
     private void deliverToMembers(Collection<Connection> members, Invocation inv, boolean honourExclusions) {
         Set<String> excluded = honourExclusions && !inv.excluded().isEmpty() ? Set.copyOf(inv.excluded()) : Set.of();
         int lanes = delivery.laneCount();
-        DeliveryLanes.Recipient[][] byLane = new DeliveryLanes.Recipient[lanes][];
-        int[] counts = new int[lanes];
+        DeliveryLanes.Recipient[][] byLane = null;
+        int[] counts = null;
         int size = members.size();
         for (Connection c : members) {
             if (excluded.contains(c.id)) {
                 continue;
+            }
+            if (c.inline) {
+                deliverInline(c, inv);
+                continue;
+            }
+            if (byLane == null) {
+                byLane = new DeliveryLanes.Recipient[lanes][];
+                counts = new int[lanes];
             }
             int lane = c.lane;
             if (byLane[lane] == null) {
                 byLane[lane] = new DeliveryLanes.Recipient[size];
             }
             byLane[lane][counts[lane]++] = c;
+        }
+        if (byLane == null) {
+            return;
         }
         for (int lane = 0; lane < lanes; lane++) {
             if (counts[lane] > 0) {
@@ -385,7 +417,22 @@ public final class RedisHub implements HubContext {
     }
 
     private void deliver(Connection c, Invocation inv) {
-        delivery.lane(c.lane).submit(inv, new DeliveryLanes.Recipient[] {c}, this::droppedOverloaded);
+        if (c.inline) {
+            deliverInline(c, inv);
+        } else {
+            delivery.lane(c.lane).submit(inv, new DeliveryLanes.Recipient[] {c}, this::droppedOverloaded);
+        }
+    }
+
+    private static void deliverInline(Connection c, Invocation inv) {
+        if (c.isClosed()) {
+            return;
+        }
+        try {
+            c.receive(inv);
+        } catch (Exception e) {
+            c.failed(e);
+        }
     }
 
     private void droppedOverloaded() {
@@ -530,23 +577,26 @@ public final class RedisHub implements HubContext {
             timeout.cancel(false);
             pendingResults.remove(invocationId);
         });
-        Invocation inv = invocation(List.of(), invocationId, returnChannelName(serverName), target, arguments,
-                Map.of());
-        Connection local = connections.get(connectionId);
-        if (local != null) {
-            deliver(local, inv);
+        // the span lasts until the client's answer (or the timeout): what the client took is part of the call
+        return observedSend(Kind.CONNECTION, target, trace -> {
+            Invocation inv = invocation(List.of(), invocationId, returnChannelName(serverName), target, arguments,
+                    trace);
+            Connection local = connections.get(connectionId);
+            if (local != null) {
+                deliver(local, inv);
+                return result;
+            }
+            publish(Kind.CONNECTION, channel("connection:" + connectionId), WireFormat.writeInvocation(inv))
+                    .whenComplete((receivers, err) -> {
+                        if (err != null) {
+                            finishResult(invocationId, null, err);
+                        } else if (receivers < 1) {
+                            finishResult(invocationId, null, new BackplaneException("Connection '" + connectionId
+                                    + "' does not exist."));
+                        }
+                    });
             return result;
-        }
-        publish(Kind.CONNECTION, channel("connection:" + connectionId), WireFormat.writeInvocation(inv))
-                .whenComplete((receivers, err) -> {
-                    if (err != null) {
-                        finishResult(invocationId, null, err);
-                    } else if (receivers < 1) {
-                        finishResult(invocationId, null, new BackplaneException("Connection '" + connectionId
-                                + "' does not exist."));
-                    }
-                });
-        return result;
+        });
     }
 
     private void onCompletion(byte[] message) {
@@ -667,8 +717,10 @@ public final class RedisHub implements HubContext {
         final String userId;
         final HubProtocol protocol;
         final ConnectionSink sink;
-        /** The delivery lane: every message for this connection runs there, in order. */
+        /** The delivery lane: every message for this connection runs there, in order (unless {@link #inline}). */
         final int lane;
+        /** A non-blocking sink: called on the receiving thread, never through a lane. */
+        final boolean inline;
         /** Lower-cased name to the name as first added. */
         final Map<String, String> groups = new ConcurrentHashMap<>();
         /** Invocations from other servers awaiting this client's result: invocation id to return channel. */
@@ -680,6 +732,7 @@ public final class RedisHub implements HubContext {
             this.userId = userId;
             this.protocol = protocol;
             this.sink = sink;
+            this.inline = sink.nonBlocking();
             this.lane = delivery.assign().index();
         }
 

@@ -357,6 +357,12 @@ public final class HubConnection implements ConnectionSink, HubCaller {
         close("Connection closed by the server: " + reason + ".", true, DisconnectReason.SLOW_CONSUMER);
     }
 
+    /** Delivery only queues the frame (bounded by signalr.sendBuffer) and every transport writes asynchronously. */
+    @Override
+    public boolean nonBlocking() {
+        return true;
+    }
+
     void send(HubMessage m) {
         HubCodec c = codec();
         if (c != null) {

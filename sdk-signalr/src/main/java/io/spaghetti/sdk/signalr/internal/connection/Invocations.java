@@ -24,6 +24,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.observation.Observation;
+import io.spaghetti.sdk.core.tracing.TraceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Invocations {
     private static final Logger log = LoggerFactory.getLogger(Invocations.class);
-    /** A hub method call as a span (tags hub, method): what the method sends or reads is its child. */
+    /**
+     * A hub method call as a span (tags hub, method), a child of the caller's span when the client sent its
+     * {@code traceparent} in the invocation headers (the .NET client does): what the method sends or reads is its child.
+     */
     static final String INVOCATION = "spaghetti.signalr.invocation";
     /** Items a client may upload ahead of the hub method's demand before its stream fails. */
     private static final int CLIENT_STREAM_BUFFER = 1024;
@@ -159,7 +163,8 @@ final class Invocations {
         }
         Object result;
         Observation call = endpoint.observations().isNoop() ? Observation.NOOP
-                : Observation.createNotStarted(INVOCATION, endpoint.observations())
+                : Observation.createNotStarted(INVOCATION, () -> TraceHeaders.receiving(inv.headers()),
+                                endpoint.observations())
                         .contextualName("hub " + endpoint.context().name() + " " + method.name())
                         .lowCardinalityKeyValue("hub", endpoint.context().name())
                         .lowCardinalityKeyValue("method", method.name()).start();

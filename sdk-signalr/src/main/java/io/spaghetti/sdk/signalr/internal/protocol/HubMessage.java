@@ -2,6 +2,7 @@ package io.spaghetti.sdk.signalr.internal.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The messages of the SignalR hub protocol (HubProtocol.md). Values the server writes are any
@@ -28,12 +29,35 @@ public sealed interface HubMessage {
         };
     }
 
-    /** Type 1 or, with {@code stream} set, type 4. {@code invocationId} null: the sender awaits no completion. */
+    /**
+     * Type 1 or, with {@code stream} set, type 4. {@code invocationId} null: the sender awaits no completion.
+     * {@code headers}: the message's string headers (the .NET client sends its {@code traceparent} there).
+     */
     record Invocation(String invocationId, String target, List<JsonNode> arguments, List<String> streamIds,
-            boolean stream) implements HubMessage {
+            boolean stream, Map<String, String> headers) implements HubMessage {
         public Invocation {
             arguments = List.copyOf(arguments);
             streamIds = List.copyOf(streamIds);
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        public Invocation(String invocationId, String target, List<JsonNode> arguments, List<String> streamIds,
+                boolean stream) {
+            this(invocationId, target, arguments, streamIds, stream, Map.of());
+        }
+
+        /** The string headers of a message's {@code headers} field (absent, or not an object: none). */
+        static Map<String, String> headers(JsonNode node) {
+            if (node == null || !node.isObject() || node.isEmpty()) {
+                return Map.of();
+            }
+            Map<String, String> headers = new java.util.HashMap<>();
+            node.fields().forEachRemaining(e -> {
+                if (e.getValue().isTextual()) {
+                    headers.put(e.getKey(), e.getValue().asText());
+                }
+            });
+            return headers;
         }
 
         @Override

@@ -71,7 +71,8 @@ public final class JsonHubCodec implements HubCodec {
         return switch (type) {
             case HubMessage.INVOCATION, HubMessage.STREAM_INVOCATION -> new HubMessage.Invocation(
                     text(m, "invocationId", type == HubMessage.STREAM_INVOCATION), requiredText(m, "target"),
-                    list(m, "arguments"), strings(m.path("streamIds")), type == HubMessage.STREAM_INVOCATION);
+                    list(m, "arguments"), strings(m.path("streamIds")), type == HubMessage.STREAM_INVOCATION,
+                    HubMessage.Invocation.headers(m.get("headers")));
             case HubMessage.STREAM_ITEM -> new HubMessage.StreamItem(requiredText(m, "invocationId"), m.path("item"));
             case HubMessage.COMPLETION -> m.hasNonNull("error")
                     ? HubMessage.Completion.ofError(requiredText(m, "invocationId"), m.get("error").asText())

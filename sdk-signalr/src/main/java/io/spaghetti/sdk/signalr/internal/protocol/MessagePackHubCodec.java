@@ -77,7 +77,8 @@ public final class MessagePackHubCodec implements HubCodec {
             return switch (type) {
                 case HubMessage.INVOCATION, HubMessage.STREAM_INVOCATION -> new HubMessage.Invocation(
                         m.get(2).isNull() ? null : m.get(2).asText(), text(m.get(3), "target"), list(m.get(4)),
-                        m.size() > 5 ? strings(m.get(5)) : List.of(), type == HubMessage.STREAM_INVOCATION);
+                        m.size() > 5 ? strings(m.get(5)) : List.of(), type == HubMessage.STREAM_INVOCATION,
+                        HubMessage.Invocation.headers(m.get(1)));
                 case HubMessage.STREAM_ITEM -> new HubMessage.StreamItem(text(m.get(2), "invocationId"), m.get(3));
                 case HubMessage.COMPLETION -> completion(m);
                 case HubMessage.CANCEL_INVOCATION -> new HubMessage.CancelInvocation(text(m.get(2), "invocationId"));

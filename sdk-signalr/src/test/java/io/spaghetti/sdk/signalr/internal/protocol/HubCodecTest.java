@@ -92,6 +92,22 @@ class HubCodecTest {
     }
 
     @Test
+    void bothProtocolsReadTheInvocationHeadersAClientSendsItsTraceContextIn() throws Exception {
+        String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        HubMessage.Invocation json = (HubMessage.Invocation) JsonHubCodec.INSTANCE.read(json(
+                "{\"type\":1,\"headers\":{\"traceparent\":\"" + traceparent + "\",\"n\":1},\"target\":\"Send\","
+                        + "\"arguments\":[]}"), 1000).get(0);
+        assertThat(json.headers()).containsExactly(Map.entry("traceparent", traceparent));
+
+        MessageBufferPacker p = MessagePack.newDefaultBufferPacker();
+        p.packArrayHeader(5).packInt(1).packMapHeader(1).packString("traceparent").packString(traceparent)
+                .packNil().packString("Send").packArrayHeader(0);
+        HubMessage.Invocation packed = (HubMessage.Invocation) MessagePackHubCodec.INSTANCE
+                .read(MessagePackHubCodec.lengthPrefixed(p.toByteArray()), 1000).get(0);
+        assertThat(packed.headers()).containsExactly(Map.entry("traceparent", traceparent));
+    }
+
+    @Test
     void messagePackLengthPrefixesSpanSeveralBytesAndAreChecked() {
         byte[] big = MessagePackHubCodec.lengthPrefixed(new byte[300]);
         assertThat(Arrays.copyOf(big, 2)).isEqualTo(new byte[] {(byte) 0xAC, 0x02});
