@@ -83,6 +83,32 @@ class SdkBootstrapTest {
     }
 
     @Test
+    void eachBackgroundStartAttemptIsASpanSoItsLogLinesCarryATrace() {
+        List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.micrometer.observation.ObservationRegistry registry = io.micrometer.observation.ObservationRegistry.create();
+        registry.observationConfig().observationHandler(new io.micrometer.observation.ObservationHandler<>() {
+            @Override
+            public boolean supportsContext(io.micrometer.observation.Observation.Context context) {
+                return true;
+            }
+
+            @Override
+            public void onStop(io.micrometer.observation.Observation.Context c) {
+                attempts.add(c.getName() + " " + c.getLowCardinalityKeyValue("module").getValue() + " "
+                        + (c.getError() == null ? "ok" : "failed"));
+            }
+        });
+        TestModule flaky = new TestModule("secta", Set.of(), TestModule.journal(), 2);
+        try (Sdk sdk = Sdk.builder().config(config("")).meterRegistry(new SimpleMeterRegistry())
+                .observationRegistry(registry, null).modules(List.of(flaky))
+                .startRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).build()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> sdk.checkHealth().status() == HealthStatus.UP);
+        }
+        // the first attempt is the synchronous start; the background ones are spans
+        assertThat(attempts).containsExactly("spaghetti.module.start secta failed", "spaghetti.module.start secta ok");
+    }
+
+    @Test
     void disabledModuleIsNotStartedAndReportsDisabled() {
         TestModule off = new TestModule("sectb", Set.of(), TestModule.journal(), 0);
         try (Sdk sdk = start("sectb:\n  enabled: false\n", List.of(off))) {

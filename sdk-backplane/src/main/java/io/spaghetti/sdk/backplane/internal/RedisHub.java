@@ -71,16 +71,13 @@ public final class RedisHub implements HubContext {
     private final Subscriptions<Connection> userChannels;
     private final AtomicInteger nextAckId = new AtomicInteger(1);
     private final Map<Integer, CompletableFuture<Void>> pendingAcks = new ConcurrentHashMap<>();
-    private final Map<String, PendingResult> pendingResults = new ConcurrentHashMap<>();
+    private final PendingResults pendingResults;
     private final List<RTopic> serverTopics = new ArrayList<>();
     private final ScheduledFuture<?> heartbeat;
     private final DeliveryLanes delivery;
     /** How long a send or presence read may wait for Redis: the redis-backplane policy's timeout. */
     private final Duration deadline;
     private final BackplaneObservations observations;
-
-    private record PendingResult(CompletableFuture<JsonNode> future, String connectionId) {
-    }
 
     public RedisHub(String name, BackplaneConfig config, RedissonClient client, RedissonClient presenceClient,
             String serverName, CircuitBreaker circuitBreaker, Duration deadline, ScheduledExecutorService scheduler,
@@ -99,6 +96,7 @@ public final class RedisHub implements HubContext {
                 config.presence().ttl());
         this.metrics = new BackplaneMetrics(registry, name, connections::size,
                 () -> connections.values().stream().filter(c -> !c.groups.isEmpty()).count());
+        this.pendingResults = new PendingResults(scheduler, metrics);
         connectionChannels = new Subscriptions<>(client, id -> channel("connection:" + id),
                 id -> (ch, msg) -> onConnectionMessage(id, msg));
         groupChannels = new Subscriptions<>(client, g -> channel("group:" + g),
@@ -563,20 +561,8 @@ public final class RedisHub implements HubContext {
     public CompletableFuture<JsonNode> invokeConnection(String connectionId, String target, Object... arguments) {
         requireText(connectionId, "connectionId");
         String invocationId = newInvocationId();
-        CompletableFuture<JsonNode> result = new CompletableFuture<>();
-        pendingResults.put(invocationId, new PendingResult(result, connectionId));
-        Duration limit = config.clientResultTimeout();
-        ScheduledFuture<?> timeout = scheduler.schedule(() -> {
-            if (pendingResults.remove(invocationId) != null) {
-                metrics.clientResult("timeout");
-                result.completeExceptionally(new BackplaneException("Connection '" + connectionId
-                        + "' did not answer '" + target + "' within " + limit));
-            }
-        }, limit.toMillis(), TimeUnit.MILLISECONDS);
-        result.whenComplete((v, err) -> {
-            timeout.cancel(false);
-            pendingResults.remove(invocationId);
-        });
+        CompletableFuture<JsonNode> result = pendingResults.await(invocationId, connectionId, target,
+                config.clientResultTimeout());
         // the span lasts until the client's answer (or the timeout): what the client took is part of the call
         return observedSend(Kind.CONNECTION, target, trace -> {
             Invocation inv = invocation(List.of(), invocationId, returnChannelName(serverName), target, arguments,
@@ -589,10 +575,10 @@ public final class RedisHub implements HubContext {
             publish(Kind.CONNECTION, channel("connection:" + connectionId), WireFormat.writeInvocation(inv))
                     .whenComplete((receivers, err) -> {
                         if (err != null) {
-                            finishResult(invocationId, null, err);
+                            pendingResults.finish(invocationId, null, err);
                         } else if (receivers < 1) {
-                            finishResult(invocationId, null, new BackplaneException("Connection '" + connectionId
-                                    + "' does not exist."));
+                            pendingResults.finish(invocationId, null, new BackplaneException("Connection '"
+                                    + connectionId + "' does not exist."));
                         }
                     });
             return result;
@@ -610,24 +596,8 @@ public final class RedisHub implements HubContext {
             log.warn("Dropping a completion on hub {}: {}", name, e.getMessage());
             return;
         }
-        finishResult(r.invocationId(), r.result(), r.error() == null ? null : clientError(r.error()));
-    }
-
-    private void finishResult(String invocationId, JsonNode value, Throwable error) {
-        PendingResult pending = pendingResults.remove(invocationId);
-        if (pending == null) {
-            return;
-        }
-        metrics.clientResult(error == null ? "success" : "error");
-        if (error == null) {
-            pending.future().complete(value);
-        } else {
-            pending.future().completeExceptionally(error);
-        }
-    }
-
-    private static BackplaneException clientError(String error) {
-        return new BackplaneException("The client answered with an error: " + error);
+        pendingResults.finish(r.invocationId(), r.result(),
+                r.error() == null ? null : PendingResults.clientError(r.error()));
     }
 
     // ---- connections and presence
@@ -699,7 +669,7 @@ public final class RedisHub implements HubContext {
         new ArrayList<>(connections.values()).forEach(Connection::close);
         BackplaneException closed = new BackplaneException("The backplane was closed");
         pendingAcks.values().forEach(f -> f.completeExceptionally(closed));
-        pendingResults.values().forEach(p -> p.future().completeExceptionally(closed));
+        pendingResults.failAll(closed);
         for (RTopic t : serverTopics) {
             try {
                 t.removeAllListeners();
@@ -809,13 +779,12 @@ public final class RedisHub implements HubContext {
                         WireFormat.writeCompletion(new WireFormat.Completion(protocol.wireName(), frame)));
                 return;
             }
-            PendingResult local = pendingResults.get(invocationId);
-            if (local == null || !local.connectionId().equals(id)) {
+            if (!pendingResults.awaits(invocationId, id)) {
                 throw new BackplaneException("No invocation '" + invocationId + "' awaits a result from connection '"
                         + id + "' (answered already, timed out, or never sent to it)");
             }
-            finishResult(invocationId, error == null ? HubProtocol.JSON_MAPPER.valueToTree(result) : null,
-                    error == null ? null : clientError(error));
+            pendingResults.finish(invocationId, error == null ? HubProtocol.JSON_MAPPER.valueToTree(result) : null,
+                    error == null ? null : PendingResults.clientError(error));
         }
 
         @Override
@@ -832,11 +801,7 @@ public final class RedisHub implements HubContext {
                 userChannels.remove(userId, this);
             }
             owedResults.keySet().forEach(invocationId -> answer(invocationId, null, "Connection disconnected."));
-            pendingResults.forEach((invocationId, p) -> {
-                if (p.connectionId().equals(id)) {
-                    finishResult(invocationId, null, clientError("Connection disconnected."));
-                }
-            });
+            pendingResults.disconnected(id);
         }
     }
 

@@ -2,6 +2,7 @@ package io.spaghetti.sdk.core.internal.bootstrap;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
+import io.micrometer.observation.Observation;
 import io.github.resilience4j.retry.RetryConfig;
 import io.spaghetti.sdk.core.Health;
 import io.spaghetti.sdk.core.HealthStatus;
@@ -84,10 +85,28 @@ public final class ModuleRunner {
                 });
     }
 
+    /** A background start attempt is a span of its own: its log lines (and its remote calls) carry its trace. */
     private CompletionStage<Void> attemptStart(ModuleContext context) {
         if (state == State.CLOSED) {
             return CompletableFuture.failedFuture(new CancellationException("SDK closed"));
         }
+        Observation attempt = Observation.createNotStarted("spaghetti.module.start", context.observationRegistry())
+                .contextualName("module start " + module.name()).lowCardinalityKeyValue("module", module.name())
+                .start();
+        try (Observation.Scope ignored = attempt.openScope()) {
+            CompletionStage<Void> outcome = tryStart(context);
+            outcome.whenComplete((ok, error) -> {
+                if (error != null) {
+                    attempt.error(error);
+                }
+            });
+            return outcome;
+        } finally {
+            attempt.stop();
+        }
+    }
+
+    private CompletionStage<Void> tryStart(ModuleContext context) {
         try {
             module.start(context);
             synchronized (this) {
