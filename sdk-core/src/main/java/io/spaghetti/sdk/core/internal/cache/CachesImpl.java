@@ -1,6 +1,9 @@
 package io.spaghetti.sdk.core.internal.cache;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -12,9 +15,12 @@ import io.spaghetti.sdk.core.cache.TieredCache;
 import io.spaghetti.sdk.core.cache.ValueCodec;
 import io.spaghetti.sdk.core.internal.cache.RedisL2.L2Exception;
 import io.spaghetti.sdk.core.resilience.RemotePolicy;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +40,15 @@ public final class CachesImpl implements Caches {
     private final RedisL2 l2;
     private final CacheObservations observations;
     private final InvalidationBus bus;
+    private final InvalidationLog invalidationLog;
+    private final InvalidationOutbox outbox = new InvalidationOutbox();
+    private final Object recovering = new Object();
+    /** A gap is read from the log once Redis answers: tried every second, then every L1 is cleared. */
+    private static final int RECOVERY_ATTEMPTS = 60;
+    private final java.util.concurrent.Executor retryLater;
+    private final Counter gapsRecovered;
+    private final Counter gapsCleared;
+    private final Counter recoveredEntries;
     private final Map<String, TieredCacheImpl<?>> caches = new ConcurrentHashMap<>();
     private final boolean redisEnabled;
 
@@ -46,11 +61,27 @@ public final class CachesImpl implements Caches {
         this.registry = registry;
         this.async = async;
         this.l2 = new RedisL2(policy, redisEnabled);
-        this.bus = new InvalidationBus(namespacePrefix + "cache-invalidations", this::onRemoteInvalidation,
-                () -> clearAllL1("invalidation subscription restored"));
+        String channel = namespacePrefix + "cache-invalidations";
+        this.bus = new InvalidationBus(channel, this::onRemoteInvalidation, this::recover, async);
+        this.retryLater = java.util.concurrent.CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, async);
+        this.invalidationLog = new InvalidationLog(namespacePrefix + "cache-invalidations:log", channel);
+        this.gapsRecovered = Counter.builder("cache.invalidation.gaps").tag("outcome", "recovered")
+                .description("Possible gaps in the invalidations received (re-subscribe, outage, skipped numbers)"
+                        + " by how they ended: read from the invalidation log, or every L1 cleared")
+                .register(registry);
+        this.gapsCleared = Counter.builder("cache.invalidation.gaps").tag("outcome", "full_clear").register(registry);
+        this.recoveredEntries = Counter.builder("cache.invalidation.recovered")
+                .description("Invalidations applied from the invalidation log after a gap").register(registry);
+        Gauge.builder("cache.invalidation.outbox", outbox, InvalidationOutbox::size)
+                .description("Invalidations Redis did not take, waiting to be sent").register(registry);
+        FunctionCounter.builder("cache.invalidation.outbox.overflows", outbox, InvalidationOutbox::overflows)
+                .description("Invalidations dropped from a full outbox (their caches are invalidated whole)")
+                .register(registry);
         policy.circuitBreaker().getEventPublisher().onStateTransition(e -> {
             if (e.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
-                clearAllL1("Redis is back after an outage");
+                // what this instance could not send goes first, then what it may have missed is read back
+                async.execute(this::replayOutbox);
+                recover("Redis is back after an outage");
                 verifySubscription();
             } else if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
                 bus.markUnverified();
@@ -61,7 +92,15 @@ public final class CachesImpl implements Caches {
 
     /** Connects the caches to Redis (at start-up, or later when Redis comes up). */
     public void attach(RedissonClient client) {
-        bus.subscribe(client);
+        InvalidationLog.Position logEnd;
+        try {
+            logEnd = invalidationLog.last(client).toCompletableFuture()
+                    .get(config.defaults().l2Timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            logEnd = null;   // unknown: the first gap clears every L1, as before the log existed
+            log.warn("Could not read the end of the cache invalidation log: {}", e.toString());
+        }
+        bus.subscribe(client, logEnd);
         l2.attach(client);
         clearAllL1("attached to Redis");
     }
@@ -92,25 +131,119 @@ public final class CachesImpl implements Caches {
             return;
         }
         if (observations.off()) {
-            send(cache, bus.encode(cache.name(), key, null));
+            send(cache, key, bus.encode(cache.name(), key, null));
             return;
         }
         Map<String, String> headers = CacheObservations.newHeaders();
         Observation publish = observations.publish(cache.name(), headers).start();
         try (Observation.Scope ignored = publish.openScope()) {
-            send(cache, bus.encode(cache.name(), key, headers));
+            send(cache, key, bus.encode(cache.name(), key, headers));
         } finally {
             publish.stop();
         }
     }
 
-    private void send(TieredCacheImpl<?> cache, String message) {
+    /** Through the invalidation log; what Redis refuses waits in the outbox, in order, until it is back. */
+    private void send(TieredCacheImpl<?> cache, String key, String message) {
+        InvalidationOutbox.Pending p = new InvalidationOutbox.Pending(cache, key, message);
+        if (outbox.queueIfWaiting(p)) {
+            return;
+        }
         try {
-            l2.call(cache.spec().l2Timeout(), c -> bus.topic().publishAsync(message));
+            l2.call(cache.spec().l2Timeout(), c -> invalidationLog.publish(c, message));
             cache.onInvalidationSent();
         } catch (L2Exception e) {
             cache.countL2Error(e);
+            outbox.add(p);
         }
+    }
+
+    /**
+     * Sends what waits in the outbox, oldest first, each after a tombstone in L2 (the write it follows may not have
+     * reached Redis); stops at the first refusal, to go on when Redis is back again.
+     */
+    private void replayOutbox() {
+        synchronized (outbox) {
+            Set<TieredCacheImpl<?>> whole = outbox.takeOverflowed();
+            try {
+                for (TieredCacheImpl<?> c : whole) {
+                    c.clearL2();
+                    l2.call(c.spec().l2Timeout(), r -> invalidationLog.publish(r, bus.encode(c.name(), null, null)));
+                }
+            } catch (L2Exception e) {
+                outbox.restoreOverflowed(whole);
+                return;
+            }
+            int sent = 0;
+            for (InvalidationOutbox.Pending p = outbox.peek(); p != null; p = outbox.peek()) {
+                try {
+                    if (p.key() == null) {
+                        p.cache().clearL2();
+                    } else {
+                        p.cache().tombstoneL2(p.key());
+                    }
+                    String message = p.message();
+                    l2.call(p.cache().spec().l2Timeout(), c -> invalidationLog.publish(c, message));
+                    p.cache().onInvalidationSent();
+                    outbox.sent(p);
+                    sent++;
+                } catch (L2Exception e) {
+                    p.cache().countL2Error(e);
+                    log.info("Cache invalidation outbox: {} sent, {} still waiting for Redis", sent, outbox.size());
+                    return;
+                }
+            }
+            if (sent > 0) {
+                log.info("Cache invalidation outbox: {} invalidations made while Redis was away are sent", sent);
+            }
+        }
+    }
+
+    /**
+     * Something may have been missed: applies what the invalidation log holds after this instance's position, or,
+     * when the log cannot say (trimmed past it, lost in a failover, unreadable), clears every L1.
+     */
+    private void recover(String why) {
+        recover(why, 1);
+    }
+
+    /** Redis unreachable is not a reason to clear: nothing can be published meanwhile, so the log is read later. */
+    private void recover(String why, int attempt) {
+        async.execute(() -> {
+            synchronized (recovering) {
+                long suspicions = bus.suspicions();
+                InvalidationLog.Position from = bus.applied();
+                if (from == null) {
+                    gapsCleared.increment();
+                    clearAllL1(why + " (the invalidation log's position is not known yet)");
+                    return;
+                }
+                InvalidationLog.Since since;
+                try {
+                    since = l2.call(Duration.ofSeconds(5), c -> invalidationLog.since(c, from));
+                } catch (L2Exception e) {
+                    if (attempt < RECOVERY_ATTEMPTS) {
+                        retryLater.execute(() -> recover(why, attempt + 1));
+                    } else {
+                        gapsCleared.increment();
+                        clearAllL1(why + " (the invalidation log could not be read for " + RECOVERY_ATTEMPTS
+                                + " s: " + e.kind + ")");
+                    }
+                    return;
+                }
+                if (!since.covered()) {
+                    gapsCleared.increment();
+                    clearAllL1(why + " (the invalidation log no longer holds what came after " + from + ")");
+                } else {
+                    since.entries().forEach(bus::replay);
+                    gapsRecovered.increment();
+                    recoveredEntries.increment(since.entries().size());
+                    log.info("Cache invalidations after {} read back from the log ({}): {} applied, no L1 cleared",
+                            from, why, since.entries().size());
+                }
+                bus.recovered(since.last(), suspicions);
+            }
+        });
     }
 
     /** Publishes a self-ping if the subscription is unverified; the bus clears L1 when it returns. */

@@ -349,6 +349,17 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
         owner.publish(this, key);
     }
 
+    /** Writes the invalidation tombstone to L2; throws when Redis does not take it (the outbox's replay). */
+    void tombstoneL2(String key) {
+        l2.call(spec.l2Timeout(), c -> c.getBucket(l2Key(key), ByteArrayCodec.INSTANCE)
+                .setAsync(TOMBSTONE_BYTES, spec.leaseTime()));
+    }
+
+    /** Deletes every L2 entry of this cache; throws when Redis does not take it. */
+    void clearL2() {
+        l2.call(Duration.ofSeconds(30), c -> c.getKeys().deleteByPatternAsync(keyPrefix + "*"));
+    }
+
     @Override
     public void invalidateAll() {
         if (l2Usable()) {
