@@ -124,6 +124,7 @@ redis_up_cluster() {
     wait_for 30 "cluster_state:ok on $p" bash -c "redis-cli -p $p cluster info | grep -q cluster_state:ok"
   done
   env_set STACK_REDIS_CLUSTER_ADDRESSES "$(IFS=,; echo "${ports[*]}")"
+  env_set STACK_REDIS_CLUSTER_DIR "$REDIS_DIR/cluster"
   log "redis cluster up on ${CLUSTER_PORTS// /,}"
 }
 

@@ -43,6 +43,7 @@ public final class CachesImpl implements Caches {
     private final InvalidationLog invalidationLog;
     private final InvalidationOutbox outbox = new InvalidationOutbox();
     private final Object recovering = new Object();
+    private final Object replaying = new Object();
     /** A gap is read from the log once Redis answers: tried every second, then every L1 is cleared. */
     private static final int RECOVERY_ATTEMPTS = 60;
     private final java.util.concurrent.Executor retryLater;
@@ -163,7 +164,8 @@ public final class CachesImpl implements Caches {
      * reached Redis); stops at the first refusal, to go on when Redis is back again.
      */
     private void replayOutbox() {
-        synchronized (outbox) {
+        // its own lock: senders only touch the outbox briefly and never wait for a replay's Redis calls
+        synchronized (replaying) {
             Set<TieredCacheImpl<?>> whole = outbox.takeOverflowed();
             try {
                 for (TieredCacheImpl<?> c : whole) {
@@ -286,10 +288,14 @@ public final class CachesImpl implements Caches {
     }
 
     /**
-     * Calls Redis through the breaker while it is not closed, so it closes (and health returns to UP) as soon as
-     * Redis is back, not when some L1 miss happens to reach it. Run on a schedule.
+     * Sends what waits in the outbox, and calls Redis through the breaker while it is not closed, so it closes (and
+     * health returns to UP) as soon as Redis is back, not when some L1 miss happens to reach it. Run every second.
      */
     public void probe() {
+        if (l2.attached() && outbox.size() > 0) {
+            // also when the breaker never opened: a few refused sends must not hold the ones behind them
+            async.execute(this::replayOutbox);
+        }
         CircuitBreaker.State state = l2.policy().circuitBreaker().getState();
         if (!l2.attached() || state == CircuitBreaker.State.CLOSED || state == CircuitBreaker.State.FORCED_OPEN) {
             return;

@@ -51,7 +51,7 @@ final class InvalidationOutbox {
 
     /** The caches to invalidate whole (before the rest is replayed), now forgotten. */
     synchronized Set<TieredCacheImpl<?>> takeOverflowed() {
-        Set<TieredCacheImpl<?>> taken = Set.copyOf(overflowed);
+        Set<TieredCacheImpl<?>> taken = new LinkedHashSet<>(overflowed);
         overflowed.clear();
         return taken;
     }
