@@ -3,6 +3,7 @@ package io.spaghetti.example;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.spaghetti.sdk.core.web.StaticAsset;
@@ -58,7 +59,8 @@ final class CollaborationPage extends Handler.Abstract.NonBlocking {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
                 response.write(true, ByteBuffer.wrap(("The SignalR browser client is not at "
                         + scriptFile.toAbsolutePath() + ": run npm ci in examples/example-service/src/test/node "
-                        + "(scripts/demo.sh does) or set EXAMPLE_SIGNALR_JS\n").getBytes()), callback);
+                        + "(scripts/demo.sh does) or set EXAMPLE_SIGNALR_JS\n").getBytes(StandardCharsets.UTF_8)),
+                        callback);
                 return true;
             }
             return send(request, response, callback, script,

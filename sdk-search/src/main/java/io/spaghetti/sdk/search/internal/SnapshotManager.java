@@ -13,6 +13,7 @@ import java.io.StringReader;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotManager {
     private static final Logger log = LoggerFactory.getLogger(SnapshotManager.class);
-    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyy.MM.dd-HHmmss-SSS")
+    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyy.MM.dd-HHmmss-SSS", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private final ElasticsearchClient client;
