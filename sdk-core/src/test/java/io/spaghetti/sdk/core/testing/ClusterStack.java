@@ -41,17 +41,8 @@ public final class ClusterStack {
 
     /** Starts every node that is not running; a killed master comes back as a replica. */
     public void restartStoppedNodes() throws IOException, InterruptedException {
-        try (var dirs = Files.list(dir)) {
-            for (Path node : dirs.filter(d -> Files.exists(d.resolve("redis.conf"))).toList()) {
-                Path pidFile = node.resolve("redis.pid");
-                boolean alive = Files.exists(pidFile) && ProcessHandle.of(Long.parseLong(Files.readString(pidFile)
-                        .trim())).map(ProcessHandle::isAlive).orElse(false);
-                if (!alive) {
-                    new ProcessBuilder("redis-server", node.resolve("redis.conf").toString()).inheritIO().start()
-                            .waitFor();
-                    awaitClusterOk(node.getFileName().toString());
-                }
-            }
+        for (Path node : RedisNodes.startStopped(dir)) {
+            awaitClusterOk(node.getFileName().toString());
         }
     }
 

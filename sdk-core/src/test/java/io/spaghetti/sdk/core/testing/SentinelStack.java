@@ -38,16 +38,6 @@ public final class SentinelStack {
 
     /** Starts every data node that is not running; sentinel turns an old master into a replica. */
     public void restartStoppedNodes() throws IOException, InterruptedException {
-        try (var dirs = Files.list(dir)) {
-            for (Path node : dirs.filter(d -> Files.exists(d.resolve("redis.conf"))).toList()) {
-                Path pidFile = node.resolve("redis.pid");
-                boolean alive = Files.exists(pidFile) && ProcessHandle.of(Long.parseLong(Files.readString(pidFile)
-                        .trim())).map(ProcessHandle::isAlive).orElse(false);
-                if (!alive) {
-                    new ProcessBuilder("redis-server", node.resolve("redis.conf").toString()).inheritIO().start()
-                            .waitFor();
-                }
-            }
-        }
+        RedisNodes.startStopped(dir);
     }
 }

@@ -59,6 +59,9 @@ public final class KeyOperations {
      * decrypted), not a span of its own.
      */
     public void dataKeyCacheHit() {
+        if (observations.isNoop()) {
+            return;
+        }
         Observation current = observations.getCurrentObservation();
         if (current != null) {
             current.event(DEK_CACHE_HIT);

@@ -18,7 +18,9 @@ import io.spaghetti.sdk.core.resilience.RemotePolicy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.RedissonClient;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CachesImpl implements Caches {
     private static final Logger log = LoggerFactory.getLogger(CachesImpl.class);
+    /** A gap is read from the log once Redis answers: tried every second, then every L1 is cleared. */
+    private static final int RECOVERY_ATTEMPTS = 60;
 
     private final CacheConfig config;
     private final String namespacePrefix;
@@ -44,9 +48,7 @@ public final class CachesImpl implements Caches {
     private final InvalidationOutbox outbox = new InvalidationOutbox();
     private final Object recovering = new Object();
     private final Object replaying = new Object();
-    /** A gap is read from the log once Redis answers: tried every second, then every L1 is cleared. */
-    private static final int RECOVERY_ATTEMPTS = 60;
-    private final java.util.concurrent.Executor retryLater;
+    private final Executor retryLater;
     private final Counter gapsRecovered;
     private final Counter gapsCleared;
     private final Counter recoveredEntries;
@@ -64,7 +66,7 @@ public final class CachesImpl implements Caches {
         this.l2 = new RedisL2(policy, redisEnabled);
         String channel = namespacePrefix + "cache-invalidations";
         this.bus = new InvalidationBus(channel, this::onRemoteInvalidation, this::recover, async);
-        this.retryLater = java.util.concurrent.CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, async);
+        this.retryLater = CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, async);
         this.invalidationLog = new InvalidationLog(namespacePrefix + "cache-invalidations:log", channel);
         this.gapsRecovered = Counter.builder("cache.invalidation.gaps").tag("outcome", "recovered")
                 .description("Possible gaps in the invalidations received (re-subscribe, outage, skipped numbers)"
@@ -169,8 +171,7 @@ public final class CachesImpl implements Caches {
             Set<TieredCacheImpl<?>> whole = outbox.takeOverflowed();
             try {
                 for (TieredCacheImpl<?> c : whole) {
-                    c.clearL2();
-                    l2.call(c.spec().l2Timeout(), r -> invalidationLog.publish(r, bus.encode(c.name(), null, null)));
+                    resend(new InvalidationOutbox.Pending(c, null, bus.encode(c.name(), null, null)));
                 }
             } catch (L2Exception e) {
                 outbox.restoreOverflowed(whole);
@@ -179,26 +180,30 @@ public final class CachesImpl implements Caches {
             int sent = 0;
             for (InvalidationOutbox.Pending p = outbox.peek(); p != null; p = outbox.peek()) {
                 try {
-                    if (p.key() == null) {
-                        p.cache().clearL2();
-                    } else {
-                        p.cache().tombstoneL2(p.key());
-                    }
-                    String message = p.message();
-                    l2.call(p.cache().spec().l2Timeout(), c -> invalidationLog.publish(c, message));
-                    p.cache().onInvalidationSent();
-                    outbox.sent(p);
-                    sent++;
+                    resend(p);
                 } catch (L2Exception e) {
                     p.cache().countL2Error(e);
                     log.info("Cache invalidation outbox: {} sent, {} still waiting for Redis", sent, outbox.size());
                     return;
                 }
+                outbox.sent(p);
+                sent++;
             }
             if (sent > 0) {
                 log.info("Cache invalidation outbox: {} invalidations made while Redis was away are sent", sent);
             }
         }
+    }
+
+    /** The L2 entry (or the whole cache) cleared, then the invalidation published; throws when Redis refuses. */
+    private void resend(InvalidationOutbox.Pending p) {
+        if (p.key() == null) {
+            p.cache().clearL2();
+        } else {
+            p.cache().tombstoneL2(p.key());
+        }
+        l2.call(p.cache().spec().l2Timeout(), c -> invalidationLog.publish(c, p.message()));
+        p.cache().onInvalidationSent();
     }
 
     /**

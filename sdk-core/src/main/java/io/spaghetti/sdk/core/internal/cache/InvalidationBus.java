@@ -4,12 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spaghetti.sdk.core.json.SdkJson;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
@@ -46,7 +50,7 @@ final class InvalidationBus {
     /** The numbers seen from each other instance. */
     private final Map<String, Numbers> numbers = new ConcurrentHashMap<>();
     /** Runs the second look at a hole, after {@link #REORDER_GRACE}. */
-    private final java.util.concurrent.Executor later;
+    private final Executor later;
     /** The log position up to which every invalidation has been applied here; null until subscribed. */
     private final AtomicReference<InvalidationLog.Position> applied = new AtomicReference<>();
     private final AtomicLong suspicions = new AtomicLong();
@@ -57,12 +61,11 @@ final class InvalidationBus {
     private volatile String pendingPing;
 
     /** How long a hole in a sender's numbers may wait for the missing ones (concurrent sends arrive out of order). */
-    static final java.time.Duration REORDER_GRACE = java.time.Duration.ofSeconds(2);
+    static final Duration REORDER_GRACE = Duration.ofSeconds(2);
 
     InvalidationBus(String channel, Consumer<Message> onInvalidate, Consumer<String> onPossibleGap,
-            java.util.concurrent.Executor executor) {
-        this.later = java.util.concurrent.CompletableFuture.delayedExecutor(REORDER_GRACE.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS, executor);
+            Executor executor) {
+        this.later = CompletableFuture.delayedExecutor(REORDER_GRACE.toMillis(), TimeUnit.MILLISECONDS, executor);
         this.channel = channel;
         this.onInvalidate = onInvalidate;
         this.onPossibleGap = onPossibleGap;

@@ -339,8 +339,7 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
     public void invalidate(String key) {
         if (l2Usable()) {
             try {
-                l2.call(spec.l2Timeout(), c -> c.getBucket(l2Key(key), ByteArrayCodec.INSTANCE)
-                        .setAsync(TOMBSTONE_BYTES, spec.leaseTime()));
+                tombstoneL2(key);
             } catch (L2Exception e) {
                 countL2Error(e);
             }
@@ -349,7 +348,7 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
         owner.publish(this, key);
     }
 
-    /** Writes the invalidation tombstone to L2; throws when Redis does not take it (the outbox's replay). */
+    /** Writes the invalidation tombstone to L2; throws when Redis does not take it. */
     void tombstoneL2(String key) {
         l2.call(spec.l2Timeout(), c -> c.getBucket(l2Key(key), ByteArrayCodec.INSTANCE)
                 .setAsync(TOMBSTONE_BYTES, spec.leaseTime()));
@@ -364,7 +363,7 @@ final class TieredCacheImpl<V> implements TieredCache<V> {
     public void invalidateAll() {
         if (l2Usable()) {
             try {
-                l2.call(Duration.ofSeconds(30), c -> c.getKeys().deleteByPatternAsync(keyPrefix + "*"));
+                clearL2();
             } catch (L2Exception e) {
                 countL2Error(e);
             }
