@@ -21,10 +21,16 @@ import java.util.Set;
  *                       (an overloaded server), new messages for that lane are dropped and counted
  * @param sinkStallTimeout a sink call running longer than this closes its connection as a slow consumer and
  *                       moves its lane to a new thread: the most a blocked sink can delay another connection
+ * @param delivery       how sends to all, groups, users and connections travel between servers (see {@link Delivery})
+ * @param streams        the streams of {@link Delivery#STREAMS} and {@link Delivery#BOTH}
+ * @param shardedPubSub  pub/sub with SSUBSCRIBE/SPUBLISH (Redis 7), so a Redis Cluster sends a message only to the
+ *                       nodes of its channel's shard instead of every node. Only when every server of the hub is an
+ *                       SDK server: .NET's Redis backplane subscribes with SUBSCRIBE and would not receive them
  */
 public record BackplaneConfig(boolean enabled, boolean required, String channelPrefix, List<String> protocols,
         String serverName, Duration groupAckTimeout, Duration clientResultTimeout, boolean latencyHeader,
-        int maxMessageSize, int connectionBuffer, Duration sinkStallTimeout, PresenceConfig presence) implements ModuleSection, Validated {
+        int maxMessageSize, int connectionBuffer, Duration sinkStallTimeout, PresenceConfig presence,
+        Delivery delivery, StreamsConfig streams, boolean shardedPubSub) implements ModuleSection, Validated {
 
     public static final ConfigSection<BackplaneConfig> SECTION = ConfigSection.of("backplane", BackplaneConfig.class);
 
@@ -36,6 +42,35 @@ public record BackplaneConfig(boolean enabled, boolean required, String channelP
      * @param ttl       how long an entry outlives its last heartbeat: a crashed server's connections vanish after it
      */
     public record PresenceConfig(int database, Duration heartbeat, Duration ttl) {
+    }
+
+    /**
+     * How hub messages travel. Group commands, acknowledgements and client results always use pub/sub: each has an
+     * answer or a timeout, so its caller learns of a loss.
+     */
+    public enum Delivery {
+        /** Redis pub/sub, the .NET backplane's wire format: what is published while a server is disconnected is lost. */
+        PUBSUB,
+        /**
+         * Redis streams: every server reads the hub's streams from where it stopped, so a send Redis took reaches every
+         * SDK server once, also across a reconnect or failover (within retention). .NET servers do not read them.
+         */
+        STREAMS,
+        /** Streams for SDK servers, and the pub/sub form too for .NET servers on the same hub (SDK servers skip it). */
+        BOTH
+    }
+
+    /**
+     * @param maxLength   entries each stream keeps (trimmed approximately): what a server disconnected longer than
+     *                    that many messages misses
+     * @param maxAge      entries older than this are trimmed
+     * @param shards      streams per hub; a message's stream follows its channel, so one group's messages stay in
+     *                    order. More than one spreads a Redis Cluster's load over its masters
+     * @param replicaAcks a send completes only once this many replicas have it (WAIT), so a failover cannot lose
+     *                    it; used where Redis has replicas (sentinel and cluster), 0 means do not wait
+     * @param readBatch   entries one read takes at most
+     */
+    public record StreamsConfig(int maxLength, Duration maxAge, int shards, int replicaAcks, int readBatch) {
     }
 
     public BackplaneConfig {
@@ -70,6 +105,17 @@ public record BackplaneConfig(boolean enabled, boolean required, String channelP
         problems.require(positive(presence.ttl()) && presence.ttl().compareTo(presence.heartbeat().multipliedBy(2)) >= 0,
                 path + ".presence.ttl", presence.ttl(), "must be at least twice presence.heartbeat",
                 "use e.g. 15s with a 5s heartbeat, so one late heartbeat does not drop a user");
+        problems.require(delivery != null, path + ".delivery", null, "is missing", "use pubsub, streams or both");
+        problems.require(streams.maxLength() >= 100, path + ".streams.maxLength", streams.maxLength(),
+                "must be at least 100", "use e.g. 100000: a server disconnected for that many messages misses them");
+        problems.require(positive(streams.maxAge()), path + ".streams.maxAge", streams.maxAge(), "must be positive",
+                "use e.g. 10m, longer than a Redis failover takes");
+        problems.require(streams.shards() >= 1 && streams.shards() <= 64, path + ".streams.shards", streams.shards(),
+                "must be 1 to 64", "use 1, or the number of Redis Cluster masters");
+        problems.require(streams.replicaAcks() >= 0, path + ".streams.replicaAcks", streams.replicaAcks(),
+                "must not be negative", "use 1 (a failover loses nothing acknowledged) or 0 (do not wait)");
+        problems.require(streams.readBatch() >= 1 && streams.readBatch() <= 10_000, path + ".streams.readBatch",
+                streams.readBatch(), "must be 1 to 10000", "use e.g. 500");
     }
 
     private static boolean positive(Duration d) {

@@ -41,6 +41,8 @@ public final class BackplaneModule implements SdkModule {
     private volatile java.time.Duration deadline;
     private volatile DeliveryLanes delivery;
     private volatile boolean withoutRedis;
+    /** Replicas a streams-mode send waits for: none where Redis has no replicas. */
+    private volatile int replicaAcks;
 
     @Override
     public String name() {
@@ -81,6 +83,7 @@ public final class BackplaneModule implements SdkModule {
         RemotePolicy policy = context.resilience().policy("redis-backplane");
         circuitBreaker = policy.circuitBreaker();
         deadline = policy.timeLimiter().getTimeLimiterConfig().getTimeoutDuration();
+        replicaAcks = redisConfig.mode() == RedisConfig.Mode.SINGLE ? 0 : c.streams().replicaAcks();
         client = shared;
     }
 
@@ -100,7 +103,7 @@ public final class BackplaneModule implements SdkModule {
         }
         return hubs.computeIfAbsent(name,
                 n -> new RedisHub(n, config, client, presenceClient, serverName, circuitBreaker, deadline, scheduler,
-                        delivery, registry, observations));
+                        delivery, registry, observations, replicaAcks));
     }
 
     /** This server's name on the backplane: acks and client results for it come on its own channels. */

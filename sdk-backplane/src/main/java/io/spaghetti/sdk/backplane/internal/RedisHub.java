@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -54,6 +55,11 @@ import org.slf4j.LoggerFactory;
 public final class RedisHub implements HubContext {
     private static final Logger log = LoggerFactory.getLogger(RedisHub.class);
     static final String LATENCY_HEADER = "spaghetti-sent-us";
+    /**
+     * In delivery {@code both}, the pub/sub copy of a message that SDK servers read from the stream: an excluded
+     * connection id no connection has, so .NET servers deliver it unchanged and SDK servers know to skip it.
+     */
+    static final String STREAM_COPY = "spaghetti:stream-copy";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String name;
@@ -78,10 +84,15 @@ public final class RedisHub implements HubContext {
     /** How long a send or presence read may wait for Redis: the redis-backplane policy's timeout. */
     private final Duration deadline;
     private final BackplaneObservations observations;
+    /** Set in delivery streams and both: sends to all, groups, users and connections go through it. */
+    private final HubStream stream;
+    /** Delivery both: SDK servers skip the pub/sub copies of what they read from the stream. */
+    private final boolean marksStreamCopies;
 
+    /** @param replicaAcks replicas a streams-mode send waits for: 0 where Redis has none */
     public RedisHub(String name, BackplaneConfig config, RedissonClient client, RedissonClient presenceClient,
             String serverName, CircuitBreaker circuitBreaker, Duration deadline, ScheduledExecutorService scheduler,
-            DeliveryLanes delivery, MeterRegistry registry, ObservationRegistry observationRegistry) {
+            DeliveryLanes delivery, MeterRegistry registry, ObservationRegistry observationRegistry, int replicaAcks) {
         this.name = requireText(name, "hub name");
         this.observations = new BackplaneObservations(observationRegistry);
         this.deadline = deadline;
@@ -97,21 +108,27 @@ public final class RedisHub implements HubContext {
         this.metrics = new BackplaneMetrics(registry, name, connections::size,
                 () -> connections.values().stream().filter(c -> !c.groups.isEmpty()).count());
         this.pendingResults = new PendingResults(scheduler, metrics);
-        connectionChannels = new Subscriptions<>(client, id -> channel("connection:" + id),
-                id -> (ch, msg) -> onConnectionMessage(id, msg));
-        groupChannels = new Subscriptions<>(client, g -> channel("group:" + g),
-                g -> (ch, msg) -> onGroupMessage(g, msg));
-        userChannels = new Subscriptions<>(client, u -> channel("user:" + u),
-                u -> (ch, msg) -> onUserMessage(u, msg));
-        subscribeServerChannels();
+        boolean readsPubSub = config.delivery() != BackplaneConfig.Delivery.STREAMS;
+        marksStreamCopies = config.delivery() == BackplaneConfig.Delivery.BOTH;
+        // client results stay on pub/sub, so connection channels are always subscribed
+        connectionChannels = new Subscriptions<>(id -> topic(channel("connection:" + id)),
+                id -> (ch, msg) -> onConnectionMessage(id, msg, false));
+        groupChannels = readsPubSub ? new Subscriptions<>(g -> topic(channel("group:" + g)),
+                g -> (ch, msg) -> onGroupMessage(g, msg, false)) : Subscriptions.membersOnly();
+        userChannels = readsPubSub ? new Subscriptions<>(u -> topic(channel("user:" + u)),
+                u -> (ch, msg) -> onUserMessage(u, msg, false)) : Subscriptions.membersOnly();
+        subscribeServerChannels(readsPubSub);
+        stream = config.delivery() == BackplaneConfig.Delivery.PUBSUB ? null
+                : new HubStream(client, name, config.channelPrefix() + name + ":stream:", serverName, config.streams(),
+                        replicaAcks, deadline, scheduler, new StreamMetrics(registry, name), this::onStreamMessage);
         Duration hb = config.presence().heartbeat();
         heartbeat = scheduler.scheduleAtFixedRate(this::renewPresence, hb.toMillis(), hb.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void subscribeServerChannels() {
-        RTopic all = topic(channel("all"));
+    private void subscribeServerChannels(boolean readsPubSub) {
+        RTopic groups = topic(channel("internal:groups"));
         AtomicBoolean subscribedOnce = new AtomicBoolean();
-        all.addListener(new StatusListener() {
+        groups.addListener(new StatusListener() {
             @Override
             public void onSubscribe(String channel) {
                 if (subscribedOnce.getAndSet(true)) {
@@ -125,10 +142,12 @@ public final class RedisHub implements HubContext {
                 log.warn("Backplane hub {} lost its Redis subscription; Redisson re-subscribes when Redis is back", name);
             }
         });
-        all.addListener(byte[].class, (ch, msg) -> onInvocation(Kind.ALL, msg,
-                inv -> deliverToMembers(connections.values(), inv, true)));
-        serverTopics.add(all);
-        RTopic groups = topic(channel("internal:groups"));
+        if (readsPubSub) {
+            RTopic all = topic(channel("all"));
+            all.addListener(byte[].class, (ch, msg) -> onInvocation(Kind.ALL, msg, false,
+                    inv -> deliverToMembers(connections.values(), inv, true)));
+            serverTopics.add(all);
+        }
         groups.addListener(byte[].class, (ch, msg) -> onGroupCommand(msg));
         serverTopics.add(groups);
         RTopic acks = topic(ackChannel(serverName));
@@ -153,7 +172,7 @@ public final class RedisHub implements HubContext {
 
     @Override
     public CompletableFuture<Void> sendAllExcept(Collection<String> excluded, String target, Object... arguments) {
-        return publishInvocation(Kind.ALL, channel("all"), excluded, target, arguments);
+        return publishInvocation(Kind.ALL, "all", excluded, target, arguments);
     }
 
     @Override
@@ -169,7 +188,7 @@ public final class RedisHub implements HubContext {
             deliver(local, inv);
             return CompletableFuture.completedFuture(null);
         }
-        return publish(Kind.CONNECTION, channel("connection:" + connectionId), WireFormat.writeInvocation(inv))
+        return sendInvocation(Kind.CONNECTION, "connection:" + connectionId, inv)
                 .thenAccept(receivers -> {
                     if (receivers == 0) {
                         metrics.undelivered(Undelivered.NO_RECEIVER);
@@ -190,7 +209,7 @@ public final class RedisHub implements HubContext {
     @Override
     public CompletableFuture<Void> sendGroupExcept(String group, Collection<String> excluded, String target,
             Object... arguments) {
-        return publishInvocation(Kind.GROUP, channel("group:" + requireText(group, "group")), excluded, target, arguments);
+        return publishInvocation(Kind.GROUP, "group:" + requireText(group, "group"), excluded, target, arguments);
     }
 
     @Override
@@ -200,8 +219,7 @@ public final class RedisHub implements HubContext {
 
     @Override
     public CompletableFuture<Void> sendUser(String userId, String target, Object... arguments) {
-        return publishInvocation(Kind.USER, channel("user:" + requireText(userId, "userId")), List.of(), target,
-                arguments);
+        return publishInvocation(Kind.USER, "user:" + requireText(userId, "userId"), List.of(), target, arguments);
     }
 
     @Override
@@ -209,11 +227,30 @@ public final class RedisHub implements HubContext {
         return all(userIds.stream().map(u -> sendUser(u, target, arguments)).toList());
     }
 
+    /** @param channel the channel after the hub's name: {@code all}, {@code group:<name>}... */
     private CompletableFuture<Void> publishInvocation(Kind kind, String channel, Collection<String> excluded,
             String target, Object[] arguments) {
-        return observedSend(kind, target, trace -> publish(kind, channel,
-                WireFormat.writeInvocation(invocation(List.copyOf(excluded), null, null, target, arguments, trace)))
-                .thenApply(receivers -> null));
+        return observedSend(kind, target, trace -> sendInvocation(kind, channel,
+                invocation(List.copyOf(excluded), null, null, target, arguments, trace)).thenApply(receivers -> null));
+    }
+
+    /**
+     * Sends by the configured delivery; completes with the pub/sub receivers, or -1 when only the stream has it (its
+     * readers are every SDK server of the hub, connected or not).
+     */
+    private CompletableFuture<Long> sendInvocation(Kind kind, String channel, Invocation inv) {
+        if (stream == null) {
+            return publish(kind, channel(channel), WireFormat.writeInvocation(inv));
+        }
+        if (!marksStreamCopies) {
+            byte[] message = WireFormat.writeInvocation(inv);
+            return guarded(kind, () -> stream.append(channel, message, null));
+        }
+        List<String> excluded = new ArrayList<>(inv.excluded().size() + 1);
+        excluded.addAll(inv.excluded());
+        excluded.add(STREAM_COPY);
+        byte[] message = WireFormat.writeInvocation(new Invocation(excluded, inv.frames(), null, null));
+        return guarded(kind, () -> stream.append(channel, message, channel(channel)));
     }
 
     /**
@@ -277,6 +314,11 @@ public final class RedisHub implements HubContext {
 
     /** Publishes through the circuit breaker; completes with the number of servers that received it. */
     private CompletableFuture<Long> publish(Kind kind, String channel, byte[] message) {
+        return guarded(kind, () -> topic(channel).publishAsync(message));
+    }
+
+    /** Runs a send to Redis through the circuit breaker, within the deadline, counted by kind. */
+    private CompletableFuture<Long> guarded(Kind kind, java.util.function.Supplier<CompletionStage<Long>> send) {
         if (!circuitBreaker.tryAcquirePermission()) {
             metrics.publishFailed(kind);
             return CompletableFuture.failedFuture(new BackplaneException("The Redis backplane is unavailable: its "
@@ -285,15 +327,21 @@ public final class RedisHub implements HubContext {
         }
         long start = System.nanoTime();
         CompletableFuture<Long> result = new CompletableFuture<>();
-        topic(channel).publishAsync(message).toCompletableFuture().orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS)
-                .whenComplete((receivers, err) -> {
+        CompletableFuture<Long> sent;
+        try {
+            sent = send.get().toCompletableFuture();
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((receivers, err) -> {
             long took = System.nanoTime() - start;
             if (err != null) {
                 circuitBreaker.onError(took, TimeUnit.NANOSECONDS, err);
                 metrics.publishFailed(kind);
                 String why = err instanceof java.util.concurrent.TimeoutException
                         ? "Redis did not answer within " + deadline + " (resilience timeout of redis-backplane)"
-                        : "Redis refused it: " + err.getMessage();
+                        : "Redis refused it: " + (err instanceof java.util.concurrent.CompletionException
+                                && err.getCause() != null ? err.getCause() : err).getMessage();
                 result.completeExceptionally(new BackplaneException("The " + kindName(kind) + " message for hub "
                         + name + " was not sent: " + why, err));
             } else {
@@ -307,7 +355,8 @@ public final class RedisHub implements HubContext {
 
     // ---- receiving
 
-    private void onInvocation(Kind kind, byte[] message, Consumer<Invocation> deliver) {
+    /** @param fromStream read from the hub's stream, not its pub/sub copy */
+    private void onInvocation(Kind kind, byte[] message, boolean fromStream, Consumer<Invocation> deliver) {
         metrics.received(kind);
         Invocation inv;
         try {
@@ -315,6 +364,9 @@ public final class RedisHub implements HubContext {
         } catch (BackplaneException e) {
             metrics.undelivered(Undelivered.MALFORMED);
             log.warn("Dropping a {} message on hub {}: {}", kindName(kind), name, e.getMessage());
+            return;
+        }
+        if (marksStreamCopies && !fromStream && isStreamCopy(inv)) {
             return;
         }
         if (observations.off()) {
@@ -354,16 +406,44 @@ public final class RedisHub implements HubContext {
         return observations.delivery(name, kindName(kind), traceparent, tracestate);
     }
 
-    private void onGroupMessage(String group, byte[] message) {
-        onInvocation(Kind.GROUP, message, inv -> deliverToMembers(groupChannels.members(group), inv, true));
+    /** A pub/sub copy of what this server reads from the stream (the marker is last, as {@code sendInvocation} adds it). */
+    private static boolean isStreamCopy(Invocation inv) {
+        List<String> excluded = inv.excluded();
+        return !excluded.isEmpty() && STREAM_COPY.equals(excluded.get(excluded.size() - 1));
     }
 
-    private void onUserMessage(String userId, byte[] message) {
-        onInvocation(Kind.USER, message, inv -> deliverToMembers(userChannels.members(userId), inv, false));
+    /** A message read from the hub's stream: handled as its pub/sub channel's listener would, when it is for us. */
+    private void onStreamMessage(String channel, byte[] message) {
+        if (channel.equals("all")) {
+            onInvocation(Kind.ALL, message, true, inv -> deliverToMembers(connections.values(), inv, true));
+        } else if (channel.startsWith("group:")) {
+            String group = channel.substring("group:".length());
+            if (!groupChannels.members(group).isEmpty()) {
+                onGroupMessage(group, message, true);
+            }
+        } else if (channel.startsWith("user:")) {
+            String user = channel.substring("user:".length());
+            if (!userChannels.members(user).isEmpty()) {
+                onUserMessage(user, message, true);
+            }
+        } else if (channel.startsWith("connection:")) {
+            String connectionId = channel.substring("connection:".length());
+            if (connections.containsKey(connectionId)) {
+                onConnectionMessage(connectionId, message, true);
+            }
+        }
     }
 
-    private void onConnectionMessage(String connectionId, byte[] message) {
-        onInvocation(Kind.CONNECTION, message, inv -> {
+    private void onGroupMessage(String group, byte[] message, boolean fromStream) {
+        onInvocation(Kind.GROUP, message, fromStream, inv -> deliverToMembers(groupChannels.members(group), inv, true));
+    }
+
+    private void onUserMessage(String userId, byte[] message, boolean fromStream) {
+        onInvocation(Kind.USER, message, fromStream, inv -> deliverToMembers(userChannels.members(userId), inv, false));
+    }
+
+    private void onConnectionMessage(String connectionId, byte[] message, boolean fromStream) {
+        onInvocation(Kind.CONNECTION, message, fromStream, inv -> {
             Connection c = connections.get(connectionId);
             if (c == null) {
                 metrics.undelivered(Undelivered.NO_RECEIVER);
@@ -666,6 +746,9 @@ public final class RedisHub implements HubContext {
     /** Unsubscribes everything and fails what is still pending. */
     public void close() {
         heartbeat.cancel(false);
+        if (stream != null) {
+            stream.close();
+        }
         new ArrayList<>(connections.values()).forEach(Connection::close);
         BackplaneException closed = new BackplaneException("The backplane was closed");
         pendingAcks.values().forEach(f -> f.completeExceptionally(closed));
@@ -808,7 +891,8 @@ public final class RedisHub implements HubContext {
     // ---- helpers
 
     private RTopic topic(String channel) {
-        return client.getTopic(channel, ByteArrayCodec.INSTANCE);
+        return config.shardedPubSub() ? client.getShardedTopic(channel, ByteArrayCodec.INSTANCE)
+                : client.getTopic(channel, ByteArrayCodec.INSTANCE);
     }
 
     private String channel(String suffix) {

@@ -6,18 +6,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.redisson.api.RTopic;
-import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.MessageListener;
-import org.redisson.client.codec.ByteArrayCodec;
 
 /**
  * Channel subscriptions shared by the local members of a key (a group, a user, a connection): the
  * channel is subscribed with the first member and unsubscribed after the last, as SignalR does.
- * Members are kept as objects so a message reaches them without another lookup.
+ * Members are kept as objects so a message reaches them without another lookup. Without a channel (streams
+ * delivery) it only keeps the members.
  */
 final class Subscriptions<M> {
-    private final RedissonClient client;
-    private final Function<String, String> channelOfKey;
+    private static final CompletableFuture<Integer> NO_LISTENER = CompletableFuture.completedFuture(0);
+    /** The key's subscribed channel, or null when messages come another way. */
+    private final Function<String, RTopic> topicOfKey;
     private final Function<String, MessageListener<byte[]>> listenerOfKey;
     private final Map<String, Subscription<M>> byKey = new ConcurrentHashMap<>();
 
@@ -28,27 +28,32 @@ final class Subscriptions<M> {
 
         Subscription(RTopic topic, MessageListener<byte[]> listener) {
             this.topic = topic;
-            this.listenerId = topic.addListenerAsync(byte[].class, listener).toCompletableFuture();
+            this.listenerId = topic == null ? NO_LISTENER
+                    : topic.addListenerAsync(byte[].class, listener).toCompletableFuture();
         }
 
         void unsubscribe() {
-            listenerId.thenAccept(topic::removeListenerAsync);
+            if (topic != null) {
+                listenerId.thenAccept(topic::removeListenerAsync);
+            }
         }
     }
 
-    Subscriptions(RedissonClient client, Function<String, String> channelOfKey,
-            Function<String, MessageListener<byte[]>> listenerOfKey) {
-        this.client = client;
-        this.channelOfKey = channelOfKey;
+    Subscriptions(Function<String, RTopic> topicOfKey, Function<String, MessageListener<byte[]>> listenerOfKey) {
+        this.topicOfKey = topicOfKey;
         this.listenerOfKey = listenerOfKey;
+    }
+
+    /** Members only: their messages are looked up by {@link #members}. */
+    static <M> Subscriptions<M> membersOnly() {
+        return new Subscriptions<>(key -> null, key -> null);
     }
 
     /** Adds a member; completes when the key's channel is subscribed. */
     CompletableFuture<Void> add(String key, M member) {
         Subscription<M> s = byKey.compute(key, (k, current) -> {
             Subscription<M> sub = current != null ? current
-                    : new Subscription<>(client.getTopic(channelOfKey.apply(k), ByteArrayCodec.INSTANCE),
-                            listenerOfKey.apply(k));
+                    : new Subscription<>(topicOfKey.apply(k), listenerOfKey.apply(k));
             sub.members.add(member);
             return sub;
         });

@@ -1,0 +1,283 @@
+package io.spaghetti.sdk.backplane.internal;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.spaghetti.sdk.backplane.BackplaneConfig.StreamsConfig;
+import io.spaghetti.sdk.backplane.BackplaneException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RScript;
+import org.redisson.api.RStream;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.StreamInfo;
+import org.redisson.api.StreamMessageId;
+import org.redisson.api.stream.StreamReadArgs;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.codec.CompositeCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A hub's messages as Redis streams (delivery {@code streams} and {@code both}). A send is one script that adds the
+ * message to its channel's stream, trims by length and age, and in {@code both} mode publishes the pub/sub form
+ * too; with replicas it completes only after {@code WAIT}, so what a caller was told is sent survives a failover.
+ * Every server reads every stream from the last entry it handled: after a dropped connection or a failover it goes
+ * on from there, so nothing Redis kept is missed and nothing is handled twice.
+ */
+final class HubStream {
+    private static final Logger log = LoggerFactory.getLogger(HubStream.class);
+    /** How long one read waits for new entries: also how long {@link #close} may leave one read running. */
+    private static final Duration BLOCK = Duration.ofSeconds(1);
+    /** Message ids remembered per stream to drop a message seen twice. */
+    static final int DEDUPE_WINDOW = 10_000;
+    private static final String ADD = """
+            redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'c', ARGV[2], 'i', ARGV[3], 'm', ARGV[4])
+            local t = redis.call('TIME')
+            local oldest = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[5])
+            if oldest > 0 then redis.call('XTRIM', KEYS[1], 'MINID', '~', oldest) end
+            if ARGV[6] ~= '' then return redis.call('PUBLISH', ARGV[6], ARGV[4]) end
+            return -1""";
+    /** Field names as strings, values as the bytes they are. */
+    private static final CompositeCodec ENTRY_CODEC = new CompositeCodec(StringCodec.INSTANCE, ByteArrayCodec.INSTANCE,
+            ByteArrayCodec.INSTANCE);
+
+    /** Where a read message goes: its channel without the hub's prefix ({@code group:doc}) and its bytes. */
+    @FunctionalInterface
+    interface Receiver {
+        void receive(String channel, byte[] message);
+    }
+
+    private final RedissonClient client;
+    private final StreamsConfig config;
+    private final int replicaAcks;
+    private final Duration deadline;
+    private final ScheduledExecutorService scheduler;
+    private final Receiver receiver;
+    private final StreamMetrics metrics;
+    private final String hub;
+    private final byte[] idPrefix;
+    private final AtomicLong nextId = new AtomicLong();
+    private final List<Shard> shards = new ArrayList<>();
+    private final IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(Duration.ofMillis(100), 2,
+            Duration.ofSeconds(2));
+    private volatile boolean closed;
+
+    /** One stream and its reader. Only one read of a shard runs at a time, so its fields need no lock. */
+    private final class Shard {
+        final String key;
+        final RStream<String, byte[]> stream;
+        StreamMessageId last;
+        int failures;
+        /** Entries added before this instant were sent while this server could not read: counted as redelivered. */
+        long resumedAtMs;
+        final Map<String, Boolean> recentIds = new LinkedHashMap<>(DEDUPE_WINDOW * 4 / 3, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > DEDUPE_WINDOW;
+            }
+        };
+
+        Shard(String key) {
+            this.key = key;
+            this.stream = client.getStream(key, ENTRY_CODEC);
+        }
+    }
+
+    /**
+     * @param keyPrefix   the hub's stream keys are this plus the shard number
+     * @param replicaAcks replicas a send waits for (0 where Redis has none)
+     * @param deadline    how long a send may wait for Redis and its replicas
+     */
+    HubStream(RedissonClient client, String hub, String keyPrefix, String serverName, StreamsConfig config,
+            int replicaAcks, Duration deadline, ScheduledExecutorService scheduler, StreamMetrics metrics,
+            Receiver receiver) {
+        this.client = client;
+        this.hub = hub;
+        this.config = config;
+        this.replicaAcks = replicaAcks;
+        this.deadline = deadline;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.receiver = receiver;
+        this.idPrefix = (serverName + ":").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < config.shards(); i++) {
+            shards.add(new Shard(keyPrefix + i));
+        }
+        shards.forEach(this::start);
+    }
+
+    /**
+     * Adds a message for {@code channel} to its stream and, when {@code pubSubChannel} is set, publishes it there in
+     * the same script. Completes with the pub/sub receivers, or -1 when it was not published.
+     */
+    CompletionStage<Long> append(String channel, byte[] message, String pubSubChannel) {
+        Shard shard = shards.get(Math.floorMod(channel.hashCode(), shards.size()));
+        Object[] args = {bytes(Integer.toString(config.maxLength())), bytes(channel), messageId(), message,
+                bytes(Long.toString(config.maxAge().toMillis())), bytes(pubSubChannel == null ? "" : pubSubChannel)};
+        List<Object> keys = List.of(shard.key);
+        if (replicaAcks == 0) {
+            return client.getScript(ByteArrayCodec.INSTANCE).<Long>evalAsync(shard.key, RScript.Mode.READ_WRITE, ADD,
+                    RScript.ReturnType.INTEGER, keys, args);
+        }
+        RBatch batch = client.createBatch(BatchOptions.defaults().sync(replicaAcks, deadline));
+        batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(shard.key, RScript.Mode.READ_WRITE, ADD,
+                RScript.ReturnType.INTEGER, keys, args);
+        return batch.executeAsync().thenApply(result -> {
+            if (result.getSyncedSlaves() < replicaAcks) {
+                // in the stream, so it may still arrive: the caller only learns it is not safe from a failover
+                throw new BackplaneException(result.getSyncedSlaves() + " of the " + replicaAcks + " replicas "
+                        + "backplane.streams.replicaAcks asks for confirmed it within " + deadline + ", so a failover "
+                        + "could lose it (it may still be delivered)");
+            }
+            return (Long) result.getResponses().get(0);
+        });
+    }
+
+    /** Stops reading; a read in progress ends within {@link #BLOCK}. */
+    void close() {
+        closed = true;
+    }
+
+    // ---- reading
+
+    /** Reads from the stream's current end: what was sent before this server joined is not for it. */
+    private void start(Shard s) {
+        if (closed) {
+            return;
+        }
+        s.stream.rangeReversedAsync(1, StreamMessageId.MAX, StreamMessageId.MIN).whenComplete((newest, err) -> {
+            if (err != null) {
+                retry(s, err, () -> start(s));
+                return;
+            }
+            s.last = newest.isEmpty() ? new StreamMessageId(0, 0) : newest.keySet().iterator().next();
+            s.failures = 0;
+            read(s);
+        });
+    }
+
+    private void read(Shard s) {
+        if (closed) {
+            return;
+        }
+        s.stream.readAsync(StreamReadArgs.greaterThan(s.last).count(config.readBatch()).timeout(BLOCK))
+                .whenComplete((entries, err) -> {
+                    if (err != null) {
+                        retry(s, err, () -> resume(s));
+                        return;
+                    }
+                    if (entries != null) {
+                        entries.forEach((id, fields) -> handle(s, id, fields));
+                    }
+                    read(s);
+                });
+    }
+
+    /** After a failed read: counts a gap when the stream trimmed entries this server had not read yet. */
+    private void resume(Shard s) {
+        if (closed) {
+            return;
+        }
+        s.stream.getInfoAsync().whenComplete((info, err) -> {
+            if (err != null && !noSuchKey(err)) {
+                retry(s, err, () -> resume(s));
+                return;
+            }
+            metrics.resumed();
+            s.resumedAtMs = System.currentTimeMillis();
+            if (info != null) {
+                checkGap(s, info);
+            }
+            log.info("Backplane hub {} reads stream {} again from {}", hub, s.key, s.last);
+            s.failures = 0;
+            read(s);
+        });
+    }
+
+    private void checkGap(Shard s, StreamInfo<String, byte[]> info) {
+        StreamMessageId deleted = info.getMaxDeletedEntryId();
+        if (deleted != null && compare(deleted, s.last) > 0) {
+            metrics.gap();
+            log.warn("Backplane hub {}: stream {} trimmed messages this server had not read (up to {}, read up to {}): "
+                    + "it was disconnected longer than backplane.streams.maxLength or maxAge covers", hub, s.key,
+                    deleted, s.last);
+        }
+        StreamMessageId newest = info.getLastGeneratedId();
+        if (newest != null && compare(newest, s.last) < 0) {
+            log.info("Backplane hub {}: stream {} ends before what this server read ({} < {}): the new master had not "
+                    + "received the last messages, which were already delivered here", hub, s.key, newest, s.last);
+        }
+    }
+
+    private void handle(Shard s, StreamMessageId id, Map<String, byte[]> fields) {
+        s.last = id;
+        byte[] channel = fields.get("c");
+        byte[] messageId = fields.get("i");
+        byte[] message = fields.get("m");
+        if (channel == null || message == null) {
+            metrics.malformed();
+            return;
+        }
+        if (messageId != null && s.recentIds.put(new String(messageId, StandardCharsets.UTF_8), Boolean.TRUE) != null) {
+            metrics.duplicate();
+            return;
+        }
+        long now = System.currentTimeMillis();
+        metrics.lagMillis(now - id.getId0());
+        if (id.getId0() < s.resumedAtMs) {
+            metrics.redelivered();
+        }
+        try {
+            receiver.receive(new String(channel, StandardCharsets.UTF_8), message);
+        } catch (RuntimeException e) {
+            log.warn("Backplane hub {}: delivering stream entry {} failed: {}", hub, id, e.toString());
+        }
+    }
+
+    /** Runs {@code again} after the backoff: Redisson reconnects meanwhile. */
+    private void retry(Shard s, Throwable err, Runnable again) {
+        if (closed) {
+            return;
+        }
+        s.failures++;
+        if (s.failures == 1) {
+            log.warn("Backplane hub {} cannot read stream {}: {}; it goes on from {} once Redis answers", hub, s.key,
+                    err.toString(), s.last);
+        }
+        long delay = backoff.apply(Math.min(s.failures, 10));
+        scheduler.schedule(again, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private byte[] messageId() {
+        String n = Long.toString(nextId.incrementAndGet());
+        byte[] id = new byte[idPrefix.length + n.length()];
+        System.arraycopy(idPrefix, 0, id, 0, idPrefix.length);
+        for (int i = 0; i < n.length(); i++) {
+            id[idPrefix.length + i] = (byte) n.charAt(i);
+        }
+        return id;
+    }
+
+    private static boolean noSuchKey(Throwable err) {
+        return String.valueOf(err.getMessage()).contains("no such key");
+    }
+
+    private static int compare(StreamMessageId a, StreamMessageId b) {
+        return a.getId0() != b.getId0() ? Long.compare(a.getId0(), b.getId0()) : Long.compare(a.getId1(), b.getId1());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
