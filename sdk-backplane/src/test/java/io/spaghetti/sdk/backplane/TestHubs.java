@@ -36,6 +36,13 @@ final class TestHubs implements AutoCloseable {
                 .password(Secret.ofValue(StackEnv.require("STACK_REDIS_PASSWORD")));
     }
 
+    /** The stack's ACL user: keys and channels that start with {@code collab} only. */
+    static RedisConfig.Builder standaloneAsAppUser(RedisConfig.Builder b) {
+        return b.addresses(List.of(StackEnv.require("STACK_REDIS_ADDRESS")))
+                .username(StackEnv.require("STACK_REDIS_APP_USER"))
+                .password(Secret.ofValue(StackEnv.require("STACK_REDIS_APP_PASSWORD")));
+    }
+
     static RedisConfig.Builder cluster(RedisConfig.Builder b) {
         return b.mode(RedisConfig.Mode.CLUSTER)
                 .addresses(List.of(StackEnv.require("STACK_REDIS_CLUSTER_ADDRESSES").split(",")));
