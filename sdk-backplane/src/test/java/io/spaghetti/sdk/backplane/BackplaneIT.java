@@ -29,6 +29,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.redisson.api.RTopic;
 import org.redisson.client.codec.ByteArrayCodec;
@@ -421,22 +422,52 @@ class BackplaneIT {
     }
 
 
-    @ParameterizedTest
-    @ValueSource(strings = {"cluster", "sentinel"})
-    void worksOnClusterAndSentinel(String mode) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {"cluster|", "sentinel|", "cluster|shardedPubSub: true",
+            "cluster|delivery: streams;streams: {shards: 3}", "sentinel|delivery: both"})
+    void worksOnClusterAndSentinel(String mode, String extra) throws Exception {
         UnaryOperator<RedisConfig.Builder> redis = mode.equals("cluster") ? TestHubs::cluster : TestHubs::sentinel;
-        try (TestHubs topology = new TestHubs(yaml, redis)) {
+        String id = mode + UUID.randomUUID().toString().substring(0, 4);
+        try (TestHubs topology = new TestHubs(yaml + (extra == null ? "" : extra.replace(';', '\n') + "\n"), redis)) {
             Sdk a = topology.instance();
             Sdk b = topology.instance();
             Inbox onB = new Inbox();
-            hub(b).register("c-" + mode, "u-" + mode, "json", onB);
-            hub(a).addToGroup("c-" + mode, "g").get(5, TimeUnit.SECONDS);
+            LocalConnection c = hub(b).register("c-" + id, "u-" + id, "json", onB);
+            hub(a).addToGroup("c-" + id, "g").get(5, TimeUnit.SECONDS);
             hub(a).sendGroup("g", "G").get(5, TimeUnit.SECONDS);
             onB.nextIs("G");
-            hub(a).sendUser("u-" + mode, "U").get(5, TimeUnit.SECONDS);
+            hub(a).sendUser("u-" + id, "U").get(5, TimeUnit.SECONDS);
             onB.nextIs("U");
-            assertThat(hub(a).presence("g")).extracting(Presence::connectionId).containsExactly("c-" + mode);
+            hub(a).sendConnection("c-" + id, "C").get(5, TimeUnit.SECONDS);
+            onB.nextIs("C");
+            hub(a).sendAll("A").get(5, TimeUnit.SECONDS);
+            onB.nextIs("A");
+            var answer = hub(a).invokeConnection("c-" + id, "Ask");
+            c.complete(onB.nextIs("Ask").invocationId(), 42);
+            assertThat(answer.get(5, TimeUnit.SECONDS).asInt()).isEqualTo(42);
+            assertThat(hub(a).presence("g")).extracting(Presence::connectionId).containsExactly("c-" + id);
+            assertThat(onB.quietFor(Duration.ofMillis(200))).as("nothing twice").isTrue();
+            if ("shardedPubSub: true".equals(extra)) {
+                // SSUBSCRIBE: the group's channel is a shard channel on its slot's nodes, not a cluster-wide one
+                String channel = prefix + TestHubs.HUB + ":group:g";
+                assertThat(clusterSubscribers("SHARDNUMSUB", channel)).isEqualTo(1);
+                assertThat(clusterSubscribers("NUMSUB", channel)).isZero();
+            }
         }
+    }
+
+    /** The subscribers of {@code channel} over every node of the stack's cluster (each node counts its own). */
+    private static long clusterSubscribers(String command, String channel) throws Exception {
+        long total = 0;
+        for (String address : StackEnv.require("STACK_REDIS_CLUSTER_ADDRESSES").split(",")) {
+            String[] hp = address.replaceFirst("^redis://", "").split(":");
+            Process p = new ProcessBuilder("redis-cli", "-h", hp[0], "-p", hp[1], "PUBSUB", command, channel).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines().toList();
+            assertThat(p.waitFor()).isZero();
+            total += Long.parseLong(lines.get(1).trim());
+        }
+        return total;
     }
 
     @Test
