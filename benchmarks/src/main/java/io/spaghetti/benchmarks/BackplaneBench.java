@@ -10,6 +10,7 @@ import io.spaghetti.sdk.core.redis.RedisModule;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -25,7 +26,8 @@ import org.redisson.client.codec.ByteArrayCodec;
  * Group fan-out on the backplane against bare Redisson RTopic publish/subscribe doing the same
  * work in the same run: two servers in one JVM (separate Redis clients), connections split evenly
  * between them, groups with members on both servers. Per message one member of each group
- * decodes it (to time delivery); the others only count it, on both sides.
+ * decodes it (to time delivery); the others only count it, on every side. The SDK runs twice: with pub/sub delivery
+ * and with streams delivery (standalone Redis: no replica to wait for).
  * Arguments: [connections, default 10000] [groups, default 100] [messages, default 40000] [paced msg/s, default 500].
  */
 public final class BackplaneBench {
@@ -38,29 +40,16 @@ public final class BackplaneBench {
         int messages = args.length > 2 ? Integer.parseInt(args[2]) : 40_000;
         int pacedRate = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         String payload = "x".repeat(200);
-        SdkConfig config = SdkConfig.loader().yaml("bench", "backplane:\n  channelPrefix: bench" + System.nanoTime()
-                + "\n  latencyHeader: false\n  protocols: [json]\n").systemProperties(new Properties()).load();
-
+        SdkConfig config = config("pubsub");
         Sdk a = start(config);
         Sdk b = start(config);
-        HubContext hubA = a.module(BackplaneModule.class).hub(HUB);
-        HubContext hubB = b.module(BackplaneModule.class).hub(HUB);
         Side sdk = new Side(messages);
-        long regStart = System.nanoTime();
-        for (int i = 0; i < connections; i++) {
-            HubContext owner = i % 2 == 0 ? hubA : hubB;
-            String id = "c" + i;
-            int group = (i / 2) % groups;
-            boolean probe = i < 2 * groups; // the first member of each group on each server
-            // the sinks only count (as the bare side's listener does): non-blocking, delivered on the receiving thread
-            owner.register(id, "u" + i, "json", ConnectionSink.nonBlocking(probe
-                    ? frame -> sdk.probe(seqOf(frame.invocation().arguments().get(0).asText()))
-                    : frame -> sdk.deliveries.incrementAndGet()));
-            owner.addToGroup(id, "g" + group).join();
-        }
-        double regSeconds = (System.nanoTime() - regStart) / 1e9;
-        System.out.printf("registered %d connections in %d groups on 2 servers in %.1f s (%.0f/s)%n", connections,
-                groups, regSeconds, connections / regSeconds);
+        HubContext hubA = register(a, b, sdk, connections, groups);
+        SdkConfig streamsConfig = config("streams");
+        Sdk sa = start(streamsConfig);
+        Sdk sb = start(streamsConfig);
+        Side streams = new Side(messages);
+        HubContext streamsA = register(sa, sb, streams, connections, groups);
 
         RedissonClient bareA = a.module(RedisModule.class).newClientForDatabase(config.redis().database());
         RedissonClient bareB = a.module(RedisModule.class).newClientForDatabase(config.redis().database());
@@ -78,22 +67,60 @@ public final class BackplaneBench {
             }
         }
 
-        // One warm-up round each (JIT), then alternate the sides so neither always runs warmer.
+        // One warm-up round each (JIT), then alternate the sides so none always runs warmer.
         for (int round = 0; round <= 3; round++) {
             if (round == 1) {
                 sdk.bestRate = 0;
+                streams.bestRate = 0;
                 bare.bestRate = 0;
                 System.out.println("(round 0 above was warm-up and is not counted)");
             }
-            run("sdk", sdk, messages, pacedRate, seq -> hubA.sendGroup("g" + (seq % groups), "Msg", seq + ":" + payload));
+            run("sdk pubsub", sdk, messages, pacedRate,
+                    seq -> hubA.sendGroup("g" + (seq % groups), "Msg", seq + ":" + payload));
+            run("sdk streams", streams, messages, pacedRate,
+                    seq -> streamsA.sendGroup("g" + (seq % groups), "Msg", seq + ":" + payload));
             run("bare", bare, messages, pacedRate, seq -> publishBare(bareA, barePrefix + (seq % groups), seq, payload));
         }
-        System.out.printf("fan-out throughput, SDK / bare Redisson RTopic: %.2fx (target >= 0.9x)%n",
+        System.out.printf(Locale.ROOT, "fan-out throughput, SDK pubsub / bare Redisson RTopic: %.2fx (target >= 0.9x)%n",
                 sdk.bestRate / bare.bestRate);
+        System.out.printf(Locale.ROOT, "fan-out throughput, SDK streams / bare Redisson RTopic: %.2fx, streams / pubsub: %.2fx%n",
+                streams.bestRate / bare.bestRate, streams.bestRate / sdk.bestRate);
         bareA.shutdown();
         bareB.shutdown();
-        a.close();
-        b.close();
+        for (Sdk s : List.of(a, b, sa, sb)) {
+            s.close();
+        }
+    }
+
+    private static SdkConfig config(String delivery) {
+        return SdkConfig.loader().yaml("bench", "backplane:\n  channelPrefix: bench" + System.nanoTime()
+                + "\n  latencyHeader: false\n  protocols: [json]\n  delivery: " + delivery + "\n")
+                .systemProperties(new Properties()).load();
+    }
+
+    /**
+     * Splits the connections evenly over two servers, in groups with members on both; per group one member on each
+     * server decodes what it receives (the probe), the others count. Returns the sending server's hub.
+     */
+    private static HubContext register(Sdk a, Sdk b, Side side, int connections, int groups) {
+        HubContext hubA = a.module(BackplaneModule.class).hub(HUB);
+        HubContext hubB = b.module(BackplaneModule.class).hub(HUB);
+        long regStart = System.nanoTime();
+        for (int i = 0; i < connections; i++) {
+            HubContext owner = i % 2 == 0 ? hubA : hubB;
+            String id = "c" + i;
+            int group = (i / 2) % groups;
+            boolean probe = i < 2 * groups; // the first member of each group on each server
+            // the sinks only count (as the bare side's listener does): non-blocking, delivered on the receiving thread
+            owner.register(id, "u" + i, "json", ConnectionSink.nonBlocking(probe
+                    ? frame -> side.probe(seqOf(frame.invocation().arguments().get(0).asText()))
+                    : frame -> side.deliveries.incrementAndGet()));
+            owner.addToGroup(id, "g" + group).join();
+        }
+        double regSeconds = (System.nanoTime() - regStart) / 1e9;
+        System.out.printf(Locale.ROOT, "registered %d connections in %d groups on 2 servers in %.1f s (%.0f/s)%n", connections,
+                groups, regSeconds, connections / regSeconds);
+        return hubA;
     }
 
     private static CompletableFuture<?> publishBare(RedissonClient c, String topic, int seq, String payload) {
@@ -120,7 +147,7 @@ public final class BackplaneBench {
         long deliveries = side.deliveries.get() + side.probes.get();
         double rate = messages / seconds;
         side.bestRate = Math.max(side.bestRate, rate);
-        System.out.printf("%-4s saturated: %d group messages in %.2f s = %.0f msg/s, %.0f deliveries/s; latency %s%n",
+        System.out.printf(Locale.ROOT, "%-11s saturated: %d group messages in %.2f s = %.0f msg/s, %.0f deliveries/s; latency %s%n",
                 name, messages, seconds, rate, deliveries / seconds, side.percentiles());
 
         // latency at a steady rate well below saturation
@@ -137,7 +164,7 @@ public final class BackplaneBench {
             next += intervalNanos;
         }
         side.awaitProbes(paced * 2L);
-        System.out.printf("%-4s paced at %d msg/s: latency %s%n", name, pacedRate, side.percentiles());
+        System.out.printf(Locale.ROOT, "%-11s paced at %d msg/s: latency %s%n", name, pacedRate, side.percentiles());
     }
 
     private static int seqOf(String argument) {
@@ -181,7 +208,7 @@ public final class BackplaneBench {
                 Thread.sleep(5);
             }
             if (probes.get() < expected) {
-                System.out.printf("  lost: %d of %d probe deliveries never arrived%n", expected - probes.get(), expected);
+                System.out.printf(Locale.ROOT, "  lost: %d of %d probe deliveries never arrived%n", expected - probes.get(), expected);
             }
         }
 
@@ -189,7 +216,7 @@ public final class BackplaneBench {
             int n = (int) Math.min(probes.get(), latencies.length);
             long[] sorted = Arrays.copyOf(latencies, n);
             Arrays.sort(sorted);
-            return String.format("p50 %.2f ms, p99 %.2f ms", sorted[n / 2] / 1e6, sorted[(int) (n * 0.99)] / 1e6);
+            return String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms", sorted[n / 2] / 1e6, sorted[(int) (n * 0.99)] / 1e6);
         }
     }
 

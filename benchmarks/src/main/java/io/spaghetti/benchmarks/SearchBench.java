@@ -14,6 +14,7 @@ import io.spaghetti.sdk.search.SearchDocument;
 import io.spaghetti.sdk.search.SearchModule;
 import io.spaghetti.sdk.search.SearchQuery;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class SearchBench {
             double bareRate2 = bareBulk(bare, bulk, data, "bare2");
             double bareRate = (bareRate1 + bareRate2) / 2;
             double sdkRate = (sdkRate1 + sdkRate2) / 2;
-            System.out.printf("bulk %d docs: bare BulkIngester %.0f docs/s, SDK BulkWriter %.0f docs/s, ratio %.2f%n",
+            System.out.printf(Locale.ROOT, "bulk %d docs: bare BulkIngester %.0f docs/s, SDK BulkWriter %.0f docs/s, ratio %.2f%n",
                     docs, bareRate, sdkRate, sdkRate / bareRate);
             search.documents().refresh();
 
@@ -76,7 +77,7 @@ public final class SearchBench {
             queries(8, 50, bareQuery);
             long[] bareLatency = queries(8, queriesPerThread, bareQuery);
             long[] sdkLatency = queries(8, queriesPerThread, sdkQuery);
-            System.out.printf("queries, 8 threads x %d: SDK p50 %.1f ms p95 %.1f ms p99 %.1f ms | bare p50 %.1f ms "
+            System.out.printf(Locale.ROOT, "queries, 8 threads x %d: SDK p50 %.1f ms p95 %.1f ms p99 %.1f ms | bare p50 %.1f ms "
                     + "p95 %.1f ms p99 %.1f ms%n", queriesPerThread, pct(sdkLatency, 50), pct(sdkLatency, 95),
                     pct(sdkLatency, 99), pct(bareLatency, 50), pct(bareLatency, 95), pct(bareLatency, 99));
         }

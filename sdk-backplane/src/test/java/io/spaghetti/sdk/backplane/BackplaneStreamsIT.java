@@ -121,6 +121,21 @@ class BackplaneStreamsIT {
     }
 
     @Test
+    void entriesOlderThanMaxAgeAreTrimmed() throws Exception {
+        TestHubs hubs = new TestHubs("channelPrefix: " + prefix + "\ndelivery: streams\nstreams:\n  maxAge: 2s\n",
+                TestHubs::standalone);
+        all.add(hubs);
+        Sdk a = hubs.instance();
+        for (int i = 0; i < 10; i++) {
+            hub(a).sendGroup("g", "M", i).get(5, TimeUnit.SECONDS);
+        }
+        RedissonClient redis = a.module(io.spaghetti.sdk.core.redis.RedisModule.class).client();
+        RStream<byte[], byte[]> stream = redis.getStream(prefix + TestHubs.HUB + ":stream:0", ByteArrayCodec.INSTANCE);
+        assertThat(stream.size()).isEqualTo(10);
+        await().atMost(Duration.ofSeconds(8)).until(() -> stream.size() == 0);
+    }
+
+    @Test
     void badStreamSettingsAreRejectedWithTheFix() {
         assertThatThrownBy(() -> server("streamz")).isInstanceOf(SdkConfigException.class)
                 .hasMessageContaining("backplane.delivery");

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +20,9 @@ import org.redisson.api.RStream;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.StreamInfo;
 import org.redisson.api.StreamMessageId;
+import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.api.stream.StreamReadArgs;
+import org.redisson.api.stream.StreamTrimArgs;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.codec.CompositeCodec;
@@ -29,9 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A hub's messages as Redis streams (delivery {@code streams} and {@code both}). A send is one script that adds the
- * message to its channel's stream, trims by length and age, and in {@code both} mode publishes the pub/sub form
- * too; with replicas it completes only after {@code WAIT}, so what a caller was told is sent survives a failover.
+ * A hub's messages as Redis streams (delivery {@code streams} and {@code both}). A send adds the message to its
+ * channel's stream, trimmed to the configured length (in {@code both} mode one script also publishes the pub/sub
+ * form); with replicas it completes only after {@code WAIT}, so what a caller was told is sent survives a failover.
+ * Entries past the configured age are trimmed every {@link #AGE_TRIM_INTERVAL}.
  * Every server reads every stream from the last entry it handled: after a dropped connection or a failover it goes
  * on from there, so nothing Redis kept is missed and nothing is handled twice.
  */
@@ -41,13 +43,10 @@ final class HubStream {
     private static final Duration BLOCK = Duration.ofSeconds(1);
     /** Message ids remembered per stream to drop a message seen twice. */
     static final int DEDUPE_WINDOW = 10_000;
-    private static final String ADD = """
+    private static final Duration AGE_TRIM_INTERVAL = Duration.ofSeconds(1);
+    private static final String ADD_AND_PUBLISH = """
             redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'c', ARGV[2], 'i', ARGV[3], 'm', ARGV[4])
-            local t = redis.call('TIME')
-            local oldest = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[5])
-            if oldest > 0 then redis.call('XTRIM', KEYS[1], 'MINID', '~', oldest) end
-            if ARGV[6] ~= '' then return redis.call('PUBLISH', ARGV[6], ARGV[4]) end
-            return -1""";
+            return redis.call('PUBLISH', ARGV[5], ARGV[4])""";
     /** Field names as strings, values as the bytes they are. */
     private static final CompositeCodec ENTRY_CODEC = new CompositeCodec(StringCodec.INSTANCE, ByteArrayCodec.INSTANCE,
             ByteArrayCodec.INSTANCE);
@@ -69,6 +68,7 @@ final class HubStream {
     private final byte[] idPrefix;
     private final AtomicLong nextId = new AtomicLong();
     private final List<Shard> shards = new ArrayList<>();
+    private final java.util.concurrent.ScheduledFuture<?> ageTrim;
     private final IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(Duration.ofMillis(100), 2,
             Duration.ofSeconds(2));
     private volatile boolean closed;
@@ -115,6 +115,8 @@ final class HubStream {
             shards.add(new Shard(keyPrefix + i));
         }
         shards.forEach(this::start);
+        ageTrim = scheduler.scheduleWithFixedDelay(this::trimByAge, AGE_TRIM_INTERVAL.toMillis(),
+                AGE_TRIM_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -123,16 +125,24 @@ final class HubStream {
      */
     CompletionStage<Long> append(String channel, byte[] message, String pubSubChannel) {
         Shard shard = shards.get(Math.floorMod(channel.hashCode(), shards.size()));
-        Object[] args = {bytes(Integer.toString(config.maxLength())), bytes(channel), messageId(), message,
-                bytes(Long.toString(config.maxAge().toMillis())), bytes(pubSubChannel == null ? "" : pubSubChannel)};
-        List<Object> keys = List.of(shard.key);
+        byte[] channelBytes = bytes(channel);
+        byte[] id = messageId();
         if (replicaAcks == 0) {
-            return client.getScript(ByteArrayCodec.INSTANCE).<Long>evalAsync(shard.key, RScript.Mode.READ_WRITE, ADD,
-                    RScript.ReturnType.INTEGER, keys, args);
+            if (pubSubChannel == null) {
+                return shard.stream.addAsync(entry(channelBytes, id, message)).thenApply(added -> -1L);
+            }
+            return client.getScript(ByteArrayCodec.INSTANCE).evalAsync(shard.key, RScript.Mode.READ_WRITE,
+                    ADD_AND_PUBLISH, RScript.ReturnType.INTEGER, List.of(shard.key),
+                    addAndPublishArgs(channelBytes, id, message, pubSubChannel));
         }
         RBatch batch = client.createBatch(BatchOptions.defaults().sync(replicaAcks, deadline));
-        batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(shard.key, RScript.Mode.READ_WRITE, ADD,
-                RScript.ReturnType.INTEGER, keys, args);
+        if (pubSubChannel == null) {
+            batch.<String, byte[]>getStream(shard.key, ENTRY_CODEC).addAsync(entry(channelBytes, id, message));
+        } else {
+            batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(shard.key, RScript.Mode.READ_WRITE, ADD_AND_PUBLISH,
+                    RScript.ReturnType.INTEGER, List.of(shard.key),
+                    addAndPublishArgs(channelBytes, id, message, pubSubChannel));
+        }
         return batch.executeAsync().thenApply(result -> {
             if (result.getSyncedSlaves() < replicaAcks) {
                 // in the stream, so it may still arrive: the caller only learns it is not safe from a failover
@@ -140,13 +150,35 @@ final class HubStream {
                         + "backplane.streams.replicaAcks asks for confirmed it within " + deadline + ", so a failover "
                         + "could lose it (it may still be delivered)");
             }
-            return (Long) result.getResponses().get(0);
+            return pubSubChannel == null ? -1L : (Long) result.getResponses().get(0);
         });
+    }
+
+    private StreamAddArgs<String, byte[]> entry(byte[] channel, byte[] id, byte[] message) {
+        return StreamAddArgs.<String, byte[]>entries("c", channel, "i", id, "m", message).trimNonStrict()
+                .maxLen(config.maxLength()).noLimit();
+    }
+
+    private Object[] addAndPublishArgs(byte[] channel, byte[] id, byte[] message, String pubSubChannel) {
+        return new Object[] {bytes(Integer.toString(config.maxLength())), channel, id, message, bytes(pubSubChannel)};
+    }
+
+    /** Entries older than {@code maxAge} (by this server's clock) go; a failure waits for the next round. */
+    private void trimByAge() {
+        StreamMessageId oldest = new StreamMessageId(System.currentTimeMillis() - config.maxAge().toMillis(), 0);
+        for (Shard s : shards) {
+            s.stream.trimAsync(StreamTrimArgs.minId(oldest).noLimit()).whenComplete((trimmed, err) -> {
+                if (err != null) {
+                    log.debug("Backplane hub {}: trimming stream {} by age failed: {}", hub, s.key, err.toString());
+                }
+            });
+        }
     }
 
     /** Stops reading; a read in progress ends within {@link #BLOCK}. */
     void close() {
         closed = true;
+        ageTrim.cancel(false);
     }
 
     // ---- reading
