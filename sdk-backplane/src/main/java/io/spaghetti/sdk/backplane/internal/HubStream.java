@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,14 +74,21 @@ final class HubStream {
             Duration.ofSeconds(2));
     private volatile boolean closed;
 
-    /** One stream and its reader. Only one read of a shard runs at a time, so its fields need no lock. */
+    /**
+     * One stream and its reader. Reads follow one another (each is issued from the callback chain of the one before),
+     * and so do deliveries: {@link #last}, {@link #delivered} and {@link #failures} belong to the read chain,
+     * {@link #recentIds} to the delivery chain.
+     */
     private final class Shard {
         final String key;
         final RStream<String, byte[]> stream;
+        /** The last entry read: the next read starts after it. */
         StreamMessageId last;
+        /** Completes when everything read so far has been delivered. */
+        CompletableFuture<Void> delivered = CompletableFuture.completedFuture(null);
         int failures;
         /** Entries added before this instant were sent while this server could not read: counted as redelivered. */
-        long resumedAtMs;
+        volatile long resumedAtMs;
         final Map<String, Boolean> recentIds = new LinkedHashMap<>(DEDUPE_WINDOW * 4 / 3, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -209,10 +217,26 @@ final class HubStream {
                         retry(s, err, () -> resume(s));
                         return;
                     }
-                    if (entries != null) {
-                        entries.forEach((id, fields) -> handle(s, id, fields));
+                    if (entries == null || entries.isEmpty()) {
+                        read(s);
+                        return;
                     }
-                    read(s);
+                    for (StreamMessageId id : entries.keySet()) {
+                        s.last = id;
+                    }
+                    // the next read goes out before this batch is delivered, once the batch before it has been:
+                    // one batch is delivered while the next one is read
+                    CompletableFuture<Void> before = s.delivered;
+                    CompletableFuture<Void> mine = new CompletableFuture<>();
+                    s.delivered = mine;
+                    before.thenRun(() -> {
+                        read(s);
+                        try {
+                            entries.forEach((id, fields) -> handle(s, id, fields));
+                        } finally {
+                            mine.complete(null);
+                        }
+                    });
                 });
     }
 
@@ -253,7 +277,6 @@ final class HubStream {
     }
 
     private void handle(Shard s, StreamMessageId id, Map<String, byte[]> fields) {
-        s.last = id;
         byte[] channel = fields.get("c");
         byte[] messageId = fields.get("i");
         byte[] message = fields.get("m");
