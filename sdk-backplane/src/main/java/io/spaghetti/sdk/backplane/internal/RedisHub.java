@@ -465,13 +465,17 @@ public final class RedisHub implements HubContext {
         int lanes = delivery.laneCount();
         DeliveryLanes.Recipient[][] byLane = null;
         int[] counts = null;
-        int size = members.size();
+        // one HubFrame per protocol and message, not per member (a profile showed the per-member lookup)
+        HubFrame[] frames = null;
         for (Connection c : members) {
             if (excluded.contains(c.id)) {
                 continue;
             }
             if (c.inline) {
-                deliverInline(c, inv);
+                if (frames == null) {
+                    frames = new HubFrame[HubProtocol.values().length];
+                }
+                deliverInline(c, frameFor(frames, c.protocol, inv));
                 continue;
             }
             if (byLane == null) {
@@ -480,7 +484,9 @@ public final class RedisHub implements HubContext {
             }
             int lane = c.lane;
             if (byLane[lane] == null) {
-                byLane[lane] = new DeliveryLanes.Recipient[size];
+                byLane[lane] = new DeliveryLanes.Recipient[Math.max(1, members.size())];
+            } else if (counts[lane] == byLane[lane].length) {
+                byLane[lane] = Arrays.copyOf(byLane[lane], counts[lane] * 2); // members joined meanwhile
             }
             byLane[lane][counts[lane]++] = c;
         }
@@ -494,20 +500,39 @@ public final class RedisHub implements HubContext {
         }
     }
 
+    /** The message's frame for {@code protocol}, built once per message; null when the message does not carry it. */
+    private static HubFrame frameFor(HubFrame[] frames, HubProtocol protocol, Invocation inv) {
+        HubFrame f = frames[protocol.ordinal()];
+        if (f == null) {
+            byte[] bytes = inv.frames().get(protocol.wireName());
+            if (bytes == null) {
+                return null;
+            }
+            f = new HubFrame(protocol.wireName(), bytes);
+            frames[protocol.ordinal()] = f;
+        }
+        return f;
+    }
+
     private void deliver(Connection c, Invocation inv) {
         if (c.inline) {
-            deliverInline(c, inv);
+            deliverInline(c, frameFor(new HubFrame[HubProtocol.values().length], c.protocol, inv));
         } else {
             delivery.lane(c.lane).submit(inv, new DeliveryLanes.Recipient[] {c}, this::droppedOverloaded);
         }
     }
 
-    private static void deliverInline(Connection c, Invocation inv) {
+    /** @param frame null when the message does not carry the connection's protocol */
+    private static void deliverInline(Connection c, HubFrame frame) {
         if (c.isClosed()) {
             return;
         }
+        if (frame == null) {
+            c.protocolMissing();
+            return;
+        }
         try {
-            c.receive(inv);
+            c.sink.deliver(frame);
         } catch (Exception e) {
             c.failed(e);
         }
@@ -794,11 +819,15 @@ public final class RedisHub implements HubContext {
             Invocation inv = (Invocation) message;
             byte[] frame = inv.frames().get(protocol.wireName());
             if (frame == null) {
-                metrics.undelivered(Undelivered.PROTOCOL_MISSING);
-                log.debug("Connection {} speaks {}, which the message does not carry", id, protocol.wireName());
+                protocolMissing();
                 return;
             }
             sink.deliver(new HubFrame(protocol.wireName(), frame));
+        }
+
+        void protocolMissing() {
+            metrics.undelivered(Undelivered.PROTOCOL_MISSING);
+            log.debug("Connection {} speaks {}, which the message does not carry", id, protocol.wireName());
         }
 
         @Override

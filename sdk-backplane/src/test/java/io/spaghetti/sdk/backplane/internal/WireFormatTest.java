@@ -199,6 +199,13 @@ class WireFormatTest {
                 .isInstanceOf(BackplaneException.class).hasMessageContaining("Insufficient items in invocation array");
     }
 
+    @Test
+    void aStringLongerThanItsMessageIsRefusedBeforeAllocating() {
+        // [[str32 of 2^31-1 bytes]]: an excluded connection id no message can hold
+        assertThatThrownBy(() -> WireFormat.readInvocation(hex("92 91 db 7f ff ff ff")))
+                .isInstanceOf(BackplaneException.class).hasMessageContaining("string item of 2147483647 bytes");
+    }
+
     /** Random and mutated input never escapes as anything but the SDK's error. */
     @Test
     void readersRejectGarbageWithTheirOwnErrorOnly() {
