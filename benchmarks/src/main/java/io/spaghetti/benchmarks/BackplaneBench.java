@@ -35,6 +35,15 @@ public final class BackplaneBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
+        try {
+            bench(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1); // the SDK instances' threads would keep a failed run alive
+        }
+    }
+
+    private static void bench(String[] args) throws Exception {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int groups = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int messages = args.length > 2 ? Integer.parseInt(args[2]) : 40_000;
