@@ -17,8 +17,9 @@ class HealthTest {
             pairs[2 * i + 1] = i;
         }
         Health h = Health.up(Health.details(pairs)).withDetails(Health.details("last", true));
-        assertThat(h.details().keySet()).containsExactlyElementsOf(
-                new java.util.ArrayList<>(keys) {{ add("last"); }});
+        List<String> expected = new java.util.ArrayList<>(keys);
+        expected.add("last");
+        assertThat(h.details().keySet()).containsExactlyElementsOf(expected);
         assertThatThrownBy(() -> Health.details("odd")).hasMessageContaining("odd number");
     }
 

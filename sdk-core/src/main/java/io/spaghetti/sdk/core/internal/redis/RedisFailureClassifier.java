@@ -38,7 +38,7 @@ public final class RedisFailureClassifier {
             if (t instanceof SSLException) {
                 // A plain server waits for a line ending that a TLS ClientHello never sends: the handshake times out.
                 boolean plainServer = m.contains("not an SSL/TLS record")
-                        || probeAnswersPlainText(firstAddress, probeTimeoutMillis) == Boolean.TRUE;
+                        || Boolean.TRUE.equals(probeAnswersPlainText(firstAddress, probeTimeoutMillis));
                 return plainServer ? Reason.TLS_MISMATCH_SERVER_PLAIN : Reason.TLS_HANDSHAKE;
             }
             if (t instanceof ConnectException || m.contains("Connection refused")) {
@@ -47,7 +47,7 @@ public final class RedisFailureClassifier {
             timeout |= t instanceof SocketTimeoutException || m.toLowerCase(Locale.ROOT).contains("timeout")
                     || m.toLowerCase(Locale.ROOT).contains("timed out");
         }
-        if (!tls && firstAddress != null && probeAnswersPlainText(firstAddress, probeTimeoutMillis) == Boolean.FALSE) {
+        if (!tls && firstAddress != null && Boolean.FALSE.equals(probeAnswersPlainText(firstAddress, probeTimeoutMillis))) {
             return Reason.TLS_MISMATCH_SERVER_EXPECTS_TLS;
         }
         return timeout ? Reason.TIMEOUT : Reason.UNKNOWN;
