@@ -52,17 +52,24 @@ class BackplaneFailoverIT {
         if (name.equals("sentinel")) {
             SentinelStack s = new SentinelStack();
             return new Topology() {
+                @Override
                 public UnaryOperator<RedisConfig.Builder> redis() {
                     return TestHubs::sentinel;
                 }
+
+                @Override
 
                 public void killMaster(String readKey) throws IOException, InterruptedException {
                     s.killMaster();
                 }
 
+                @Override
+
                 public void afterFailover() {
                     // the other replica follows the new master: replicaAcks 1 is met again
                 }
+
+                @Override
 
                 public void restore() throws IOException, InterruptedException {
                     s.restartStoppedNodes();
@@ -71,17 +78,24 @@ class BackplaneFailoverIT {
         }
         ClusterStack c = new ClusterStack();
         return new Topology() {
+            @Override
             public UnaryOperator<RedisConfig.Builder> redis() {
                 return TestHubs::cluster;
             }
+
+            @Override
 
             public void killMaster(String readKey) throws IOException, InterruptedException {
                 c.killMasterOf(readKey);
             }
 
+            @Override
+
             public void afterFailover() throws IOException, InterruptedException {
                 c.restartStoppedNodes();
             }
+
+            @Override
 
             public void restore() throws IOException, InterruptedException {
                 c.restartStoppedNodes();

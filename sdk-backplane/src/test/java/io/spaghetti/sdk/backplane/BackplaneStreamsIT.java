@@ -30,7 +30,13 @@ class BackplaneStreamsIT {
     }
 
     private Sdk server(String delivery) {
-        TestHubs hubs = new TestHubs("channelPrefix: " + prefix + "\ndelivery: " + delivery + "\n", TestHubs::standalone);
+        return server(delivery, "");
+    }
+
+    /** @param more further backplane settings, each line ending in a newline */
+    private Sdk server(String delivery, String more) {
+        TestHubs hubs = new TestHubs("channelPrefix: " + prefix + "\ndelivery: " + delivery + "\n" + more,
+                TestHubs::standalone);
         all.add(hubs);
         return hubs.instance();
     }
@@ -105,10 +111,7 @@ class BackplaneStreamsIT {
 
     @Test
     void theStreamIsTrimmedToItsConfiguredLength() throws Exception {
-        TestHubs hubs = new TestHubs("channelPrefix: " + prefix + "\ndelivery: streams\nstreams:\n  maxLength: 100\n",
-                TestHubs::standalone);
-        all.add(hubs);
-        Sdk a = hubs.instance();
+        Sdk a = server("streams", "streams:\n  maxLength: 100\n");
         for (int i = 0; i < 1_000; i++) {
             hub(a).sendGroup("g", "M", i);
         }
@@ -122,10 +125,7 @@ class BackplaneStreamsIT {
 
     @Test
     void entriesOlderThanMaxAgeAreTrimmed() throws Exception {
-        TestHubs hubs = new TestHubs("channelPrefix: " + prefix + "\ndelivery: streams\nstreams:\n  maxAge: 2s\n",
-                TestHubs::standalone);
-        all.add(hubs);
-        Sdk a = hubs.instance();
+        Sdk a = server("streams", "streams:\n  maxAge: 2s\n");
         for (int i = 0; i < 10; i++) {
             hub(a).sendGroup("g", "M", i).get(5, TimeUnit.SECONDS);
         }
@@ -139,10 +139,7 @@ class BackplaneStreamsIT {
     void badStreamSettingsAreRejectedWithTheFix() {
         assertThatThrownBy(() -> server("streamz")).isInstanceOf(SdkConfigException.class)
                 .hasMessageContaining("backplane.delivery");
-        TestHubs hubs = new TestHubs("channelPrefix: x\ndelivery: streams\nstreams:\n  shards: 0\n  maxLength: 5\n",
-                TestHubs::standalone);
-        all.add(hubs);
-        assertThatThrownBy(hubs::instance).isInstanceOf(SdkConfigException.class)
+        assertThatThrownBy(() -> server("streams", "streams:\n  shards: 0\n  maxLength: 5\n")).isInstanceOf(SdkConfigException.class)
                 .hasMessageContaining("backplane.streams.shards").hasMessageContaining("use 1")
                 .hasMessageContaining("backplane.streams.maxLength");
     }

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
 import org.redisson.api.RStream;
+import org.redisson.api.RStreamAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.StreamInfo;
 import org.redisson.api.StreamMessageId;
@@ -66,7 +68,8 @@ final class HubStream {
     private final Receiver receiver;
     private final StreamMetrics metrics;
     private final String hub;
-    private final byte[] idPrefix;
+    /** Message ids are this plus a counter: unique per server start (the server name is). */
+    private final String idPrefix;
     private final AtomicLong nextId = new AtomicLong();
     private final List<Shard> shards = new ArrayList<>();
     private final java.util.concurrent.ScheduledFuture<?> ageTrim;
@@ -118,7 +121,7 @@ final class HubStream {
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.receiver = receiver;
-        this.idPrefix = (serverName + ":").getBytes(StandardCharsets.UTF_8);
+        this.idPrefix = serverName + ":";
         for (int i = 0; i < config.shards(); i++) {
             shards.add(new Shard(keyPrefix + i));
         }
@@ -133,42 +136,36 @@ final class HubStream {
      */
     CompletionStage<Long> append(String channel, byte[] message, String pubSubChannel) {
         Shard shard = shards.get(Math.floorMod(channel.hashCode(), shards.size()));
-        byte[] channelBytes = bytes(channel);
-        byte[] id = messageId();
         if (replicaAcks == 0) {
-            if (pubSubChannel == null) {
-                return shard.stream.addAsync(entry(channelBytes, id, message)).thenApply(added -> -1L);
-            }
-            return client.getScript(ByteArrayCodec.INSTANCE).evalAsync(shard.key, RScript.Mode.READ_WRITE,
-                    ADD_AND_PUBLISH, RScript.ReturnType.INTEGER, List.of(shard.key),
-                    addAndPublishArgs(channelBytes, id, message, pubSubChannel));
+            return add(shard.stream, client.getScript(ByteArrayCodec.INSTANCE), shard, channel, message, pubSubChannel);
         }
         RBatch batch = client.createBatch(BatchOptions.defaults().sync(replicaAcks, deadline));
-        if (pubSubChannel == null) {
-            batch.<String, byte[]>getStream(shard.key, ENTRY_CODEC).addAsync(entry(channelBytes, id, message));
-        } else {
-            batch.getScript(ByteArrayCodec.INSTANCE).evalAsync(shard.key, RScript.Mode.READ_WRITE, ADD_AND_PUBLISH,
-                    RScript.ReturnType.INTEGER, List.of(shard.key),
-                    addAndPublishArgs(channelBytes, id, message, pubSubChannel));
-        }
-        return batch.executeAsync().thenApply(result -> {
+        CompletionStage<Long> added = add(batch.getStream(shard.key, ENTRY_CODEC),
+                batch.getScript(ByteArrayCodec.INSTANCE), shard, channel, message, pubSubChannel);
+        return batch.executeAsync().thenCompose(result -> {
             if (result.getSyncedSlaves() < replicaAcks) {
                 // in the stream, so it may still arrive: the caller only learns it is not safe from a failover
                 throw new BackplaneException(result.getSyncedSlaves() + " of the " + replicaAcks + " replicas "
                         + "backplane.streams.replicaAcks asks for confirmed it within " + deadline + ", so a failover "
                         + "could lose it (it may still be delivered)");
             }
-            return pubSubChannel == null ? -1L : (Long) result.getResponses().get(0);
+            return added;
         });
     }
 
-    private StreamAddArgs<String, byte[]> entry(byte[] channel, byte[] id, byte[] message) {
-        return StreamAddArgs.<String, byte[]>entries("c", channel, "i", id, "m", message).trimNonStrict()
-                .maxLen(config.maxLength()).noLimit();
-    }
-
-    private Object[] addAndPublishArgs(byte[] channel, byte[] id, byte[] message, String pubSubChannel) {
-        return new Object[] {bytes(Integer.toString(config.maxLength())), channel, id, message, bytes(pubSubChannel)};
+    /** The add (and publish) on {@code stream} or {@code script}: the client's own, or a batch's. */
+    private CompletionStage<Long> add(RStreamAsync<String, byte[]> stream, RScriptAsync script, Shard shard,
+            String channel, byte[] message, String pubSubChannel) {
+        byte[] channelBytes = bytes(channel);
+        byte[] id = bytes(idPrefix + nextId.incrementAndGet());
+        if (pubSubChannel == null) {
+            StreamAddArgs<String, byte[]> entry = StreamAddArgs.<String, byte[]>entries("c", channelBytes, "i", id,
+                    "m", message).trimNonStrict().maxLen(config.maxLength()).noLimit();
+            return stream.addAsync(entry).thenApply(added -> -1L);
+        }
+        return script.evalAsync(shard.key, RScript.Mode.READ_WRITE, ADD_AND_PUBLISH, RScript.ReturnType.INTEGER,
+                List.of(shard.key), bytes(Integer.toString(config.maxLength())), channelBytes, id, message,
+                bytes(pubSubChannel));
     }
 
     /** Entries older than {@code maxAge} (by this server's clock) go; a failure waits for the next round. */
@@ -312,16 +309,6 @@ final class HubStream {
         }
         long delay = backoff.apply(Math.min(s.failures, 10));
         scheduler.schedule(again, delay, TimeUnit.MILLISECONDS);
-    }
-
-    private byte[] messageId() {
-        String n = Long.toString(nextId.incrementAndGet());
-        byte[] id = new byte[idPrefix.length + n.length()];
-        System.arraycopy(idPrefix, 0, id, 0, idPrefix.length);
-        for (int i = 0; i < n.length(); i++) {
-            id[idPrefix.length + i] = (byte) n.charAt(i);
-        }
-        return id;
     }
 
     private static boolean noSuchKey(Throwable err) {

@@ -246,11 +246,16 @@ public final class RedisHub implements HubContext {
             byte[] message = WireFormat.writeInvocation(inv);
             return guarded(kind, () -> stream.append(channel, message, null));
         }
-        List<String> excluded = new ArrayList<>(inv.excluded().size() + 1);
-        excluded.addAll(inv.excluded());
-        excluded.add(STREAM_COPY);
-        byte[] message = WireFormat.writeInvocation(new Invocation(excluded, inv.frames(), null, null));
-        return guarded(kind, () -> stream.append(channel, message, channel(channel)));
+        byte[] marked = WireFormat.writeInvocation(new Invocation(append(inv.excluded(), STREAM_COPY), inv.frames(),
+                null, null));
+        return guarded(kind, () -> stream.append(channel, marked, channel(channel)));
+    }
+
+    private static List<String> append(List<String> list, String last) {
+        List<String> copy = new ArrayList<>(list.size() + 1);
+        copy.addAll(list);
+        copy.add(last);
+        return copy;
     }
 
     /**
@@ -475,7 +480,7 @@ public final class RedisHub implements HubContext {
                 if (frames == null) {
                     frames = new HubFrame[HubProtocol.values().length];
                 }
-                deliverInline(c, frameFor(frames, c.protocol, inv));
+                deliverInline(c, frameFor(frames, c, inv));
                 continue;
             }
             if (byLane == null) {
@@ -500,23 +505,18 @@ public final class RedisHub implements HubContext {
         }
     }
 
-    /** The message's frame for {@code protocol}, built once per message; null when the message does not carry it. */
-    private static HubFrame frameFor(HubFrame[] frames, HubProtocol protocol, Invocation inv) {
-        HubFrame f = frames[protocol.ordinal()];
-        if (f == null) {
-            byte[] bytes = inv.frames().get(protocol.wireName());
-            if (bytes == null) {
-                return null;
-            }
-            f = new HubFrame(protocol.wireName(), bytes);
-            frames[protocol.ordinal()] = f;
+    /** {@code c}'s frame of the message, built once per protocol ({@code frames} holds them by protocol). */
+    private static HubFrame frameFor(HubFrame[] frames, Connection c, Invocation inv) {
+        int p = c.protocol.ordinal();
+        if (frames[p] == null) {
+            frames[p] = c.frameOf(inv);
         }
-        return f;
+        return frames[p];
     }
 
     private void deliver(Connection c, Invocation inv) {
         if (c.inline) {
-            deliverInline(c, frameFor(new HubFrame[HubProtocol.values().length], c.protocol, inv));
+            deliverInline(c, c.frameOf(inv));
         } else {
             delivery.lane(c.lane).submit(inv, new DeliveryLanes.Recipient[] {c}, this::droppedOverloaded);
         }
@@ -816,13 +816,18 @@ public final class RedisHub implements HubContext {
 
         @Override
         public void receive(Object message) throws Exception {
-            Invocation inv = (Invocation) message;
-            byte[] frame = inv.frames().get(protocol.wireName());
+            HubFrame frame = frameOf((Invocation) message);
             if (frame == null) {
                 protocolMissing();
                 return;
             }
-            sink.deliver(new HubFrame(protocol.wireName(), frame));
+            sink.deliver(frame);
+        }
+
+        /** Null when the message does not carry this connection's protocol. */
+        HubFrame frameOf(Invocation inv) {
+            byte[] frame = inv.frames().get(protocol.wireName());
+            return frame == null ? null : new HubFrame(protocol.wireName(), frame);
         }
 
         void protocolMissing() {
