@@ -290,8 +290,9 @@ class TieredCacheIT {
             double clearsBefore = counter(sdk, "cache.l1.clears", "cache", "docs");
             redis = io.spaghetti.sdk.core.testing.LocalRedis.start(port, dir);
             // No cache call meanwhile: the module probes the breaker itself, so an instance whose reads all hit L1
-            // is UP again as soon as Redis is.
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            // is UP again as soon as Redis is. The writers above filled the outbox (10,000 invalidations), and its
+            // replay shares the breaker with the probe: on a loaded CI machine that took just over 30 s once.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> sdk.checkHealth().module("cache").status() == HealthStatus.UP);
             // the recovery that finds the restarted Redis empty (and clears L1) may run just after health says UP
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
