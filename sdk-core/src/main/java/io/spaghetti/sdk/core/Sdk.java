@@ -14,6 +14,7 @@ import io.spaghetti.sdk.core.ai.AiConfig;
 import io.spaghetti.sdk.core.config.SdkConfig;
 import io.spaghetti.sdk.core.internal.ai.TieredAiCache;
 import io.spaghetti.sdk.core.config.ServiceConfig;
+import io.spaghetti.sdk.core.internal.bootstrap.BlockingWork;
 import io.spaghetti.sdk.core.internal.bootstrap.ModuleGraph;
 import io.spaghetti.sdk.core.internal.bootstrap.ModuleRunner;
 import io.spaghetti.sdk.core.internal.bootstrap.HealthMonitor;
@@ -31,8 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +80,7 @@ public final class Sdk implements AutoCloseable {
     private final MeterRegistry meters;
     private final boolean ownsMeters;
     private final ScheduledExecutorService scheduler;
+    private final BlockingWork blockingWork;
     private final Resilience resilience;
     private final io.spaghetti.sdk.core.ai.AiMetrics aiMetrics;
     private final List<ModuleRunner> runners;
@@ -109,6 +113,7 @@ public final class Sdk implements AutoCloseable {
         pool.setRemoveOnCancelPolicy(true);
         // A task carries the observation (trace, log ids) of whoever scheduled it: a retry is part of its request.
         this.scheduler = ContextScheduledExecutorService.wrap(Executors.unconfigurableScheduledExecutorService(pool));
+        this.blockingWork = new BlockingWork(scheduler);
         this.resilience = new Resilience(config.resilience(), meters, scheduler);
         this.aiMetrics = new io.spaghetti.sdk.core.ai.AiMetrics(meters, observations);
         List<SdkModule> modules = new ArrayList<>(b.modules != null ? b.modules : discover());
@@ -249,6 +254,7 @@ public final class Sdk implements AutoCloseable {
         List<ModuleRunner> reversed = new ArrayList<>(runners);
         Collections.reverse(reversed);
         reversed.forEach(ModuleRunner::close);
+        blockingWork.close();
         resilience.close();
         scheduler.shutdownNow();
         try {
@@ -272,7 +278,7 @@ public final class Sdk implements AutoCloseable {
         ModuleContext context = new Context();
         for (ModuleRunner r : runners) {
             try {
-                r.start(context, scheduler, firstRetry, maxRetry);
+                r.start(context, firstRetry, maxRetry);
             } catch (Exception e) {
                 close();
                 throw new SdkStartupException("Required module '" + r.module().name() + "' could not start: "
@@ -321,6 +327,16 @@ public final class Sdk implements AutoCloseable {
         @Override
         public ScheduledExecutorService scheduler() {
             return scheduler;
+        }
+
+        @Override
+        public ExecutorService blockingExecutor() {
+            return blockingWork.executor();
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleBlocking(String job, Duration every, Runnable task) {
+            return blockingWork.every(job, every, task);
         }
 
         @Override

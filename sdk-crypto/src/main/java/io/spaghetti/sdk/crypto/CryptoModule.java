@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,9 +115,7 @@ public final class CryptoModule implements SdkModule, ValueProtector {
             provider = p;
             config = c;
             notifier = notifier(c, context);
-            long every = c.kekRefresh().toMillis();
-            refresh = context.scheduler().scheduleWithFixedDelay(this::refreshQuietly, every, every,
-                    TimeUnit.MILLISECONDS);
+            refresh = context.scheduleBlocking("KEK version refresh", c.kekRefresh(), this::refreshQuietly);
         } catch (RuntimeException e) {
             p.close();
             throw e;

@@ -145,17 +145,10 @@ public final class SearchModule implements SdkModule {
                 c.results().writeVisibility());
     }
 
-    /** A periodic job on the SDK scheduler; a failed run is logged in one line and the next one still runs. */
+    /** A periodic job on the SDK's blocking pool; a failed run is logged in one line and the next one still runs. */
     private static java.util.concurrent.ScheduledFuture<?> schedule(ModuleContext context, String job,
             java.time.Duration every, Runnable task) {
-        long ms = every.toMillis();
-        return context.scheduler().scheduleWithFixedDelay(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(SearchModule.class).warn("Search {} job failed: {}", job, e.getMessage());
-            }
-        }, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return context.scheduleBlocking("Search " + job + " job", every, task);
     }
 
     public ElasticsearchClient client() {

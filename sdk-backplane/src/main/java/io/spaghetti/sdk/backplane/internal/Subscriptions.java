@@ -1,9 +1,11 @@
 package io.spaghetti.sdk.backplane.internal;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.redisson.api.RTopic;
 import org.redisson.api.listener.MessageListener;
@@ -11,8 +13,9 @@ import org.redisson.api.listener.MessageListener;
 /**
  * Channel subscriptions shared by the local members of a key (a group, a user, a connection): the
  * channel is subscribed with the first member and unsubscribed after the last, as SignalR does.
- * Members are kept as objects so a message reaches them without another lookup. Without a channel (streams
- * delivery) it only keeps the members.
+ * Members are kept as objects so a message reaches them without another lookup, and read as an array snapshot
+ * rebuilt after a change: a fan-out walks one array instead of a hash table's nodes (a profile of the group fan-out
+ * showed the per-member memory loads). Without a channel (streams delivery) it only keeps the members.
  */
 final class Subscriptions<M> {
     private static final CompletableFuture<Integer> NO_LISTENER = CompletableFuture.completedFuture(0);
@@ -23,6 +26,9 @@ final class Subscriptions<M> {
 
     private static final class Subscription<M> {
         final Set<M> members = ConcurrentHashMap.newKeySet();
+        /** Bumped after every change of {@link #members}; a snapshot of an older version is rebuilt. */
+        private final AtomicLong version = new AtomicLong();
+        private volatile Snapshot<M> snapshot;
         final RTopic topic;
         final CompletableFuture<Integer> listenerId;
 
@@ -32,11 +38,30 @@ final class Subscriptions<M> {
                     : topic.addListenerAsync(byte[].class, listener).toCompletableFuture();
         }
 
+        /** After every change of {@link #members}. */
+        void changed() {
+            version.incrementAndGet();
+        }
+
+        List<M> snapshot() {
+            long current = version.get();
+            Snapshot<M> s = snapshot;
+            if (s == null || s.version != current) {
+                // a change after reading the version leaves an older version here, so the next read rebuilds
+                s = new Snapshot<>(current, List.copyOf(members));
+                snapshot = s;
+            }
+            return s.members;
+        }
+
         void unsubscribe() {
             if (topic != null) {
                 listenerId.thenAccept(topic::removeListenerAsync);
             }
         }
+    }
+
+    private record Snapshot<M>(long version, List<M> members) {
     }
 
     Subscriptions(Function<String, RTopic> topicOfKey, Function<String, MessageListener<byte[]>> listenerOfKey) {
@@ -55,6 +80,7 @@ final class Subscriptions<M> {
             Subscription<M> sub = current != null ? current
                     : new Subscription<>(topicOfKey.apply(k), listenerOfKey.apply(k));
             sub.members.add(member);
+            sub.changed();
             return sub;
         });
         return s.listenerId.thenApply(id -> null);
@@ -63,6 +89,7 @@ final class Subscriptions<M> {
     void remove(String key, M member) {
         byKey.computeIfPresent(key, (k, current) -> {
             current.members.remove(member);
+            current.changed();
             if (current.members.isEmpty()) {
                 current.unsubscribe();
                 return null;
@@ -71,9 +98,10 @@ final class Subscriptions<M> {
         });
     }
 
-    Set<M> members(String key) {
+    /** The key's members when last changed: a member added or removed during a fan-out is in the next one. */
+    List<M> members(String key) {
         Subscription<M> s = byKey.get(key);
-        return s == null ? Set.of() : s.members;
+        return s == null ? List.of() : s.snapshot();
     }
 
     void clear() {

@@ -6,10 +6,10 @@ import io.spaghetti.sdk.core.SdkModule;
 import io.spaghetti.sdk.core.config.ConfigSection;
 import io.spaghetti.sdk.core.internal.cache.CachesImpl;
 import io.spaghetti.sdk.core.redis.RedisModule;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Module {@code cache}: the tiered cache. Starts without Redis (L1 and loaders only, DEGRADED)
@@ -45,7 +45,8 @@ public final class CacheModule implements SdkModule {
                 Executors.newCachedThreadPool(context.threadFactory("cache")));
         if (redisEnabled) {
             context.module(RedisModule.class).onConnected(c::attach);
-            probe = context.scheduler().scheduleWithFixedDelay(c::probe, 1, 1, TimeUnit.SECONDS);
+            // the probe waits up to l2Timeout for Redis
+            probe = context.scheduleBlocking("Cache L2 probe", Duration.ofSeconds(1), c::probe);
         }
         caches = c;
     }

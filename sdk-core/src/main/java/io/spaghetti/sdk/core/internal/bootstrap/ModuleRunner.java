@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +47,7 @@ public final class ModuleRunner {
      * Starts the module. A required module's failure is thrown; an optional one's is logged once,
      * then retried with exponential back-off until it starts or the SDK closes.
      */
-    public void start(ModuleContext context, ScheduledExecutorService scheduler, Duration firstRetry,
-            Duration maxRetry) throws Exception {
+    public void start(ModuleContext context, Duration firstRetry, Duration maxRetry) throws Exception {
         if (!enabled) {
             state = State.DISABLED;
             return;
@@ -66,18 +64,20 @@ public final class ModuleRunner {
             state = State.RETRYING;
             log.warn("Module {} did not start ({}); it is DEGRADED and will retry in the background", module.name(),
                     failure);
-            retryInBackground(context, scheduler, firstRetry, maxRetry);
+            retryInBackground(context, firstRetry, maxRetry);
         }
     }
 
-    private void retryInBackground(ModuleContext context, ScheduledExecutorService scheduler, Duration first,
-            Duration max) {
+    /** The scheduler times the attempts; each runs on the blocking pool (a start waits on remote services). */
+    private void retryInBackground(ModuleContext context, Duration first, Duration max) {
         Retry retry = Retry.of("module-start-" + module.name(), RetryConfig.custom()
                 .maxAttempts(Integer.MAX_VALUE)
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(first, 2.0, max))
                 .retryOnException(t -> !(t instanceof CancellationException))
                 .build());
-        Retry.decorateCompletionStage(retry, scheduler, () -> attemptStart(context)).get()
+        Retry.decorateCompletionStage(retry, context.scheduler(), () -> CompletableFuture
+                        .supplyAsync(() -> attemptStart(context), context.blockingExecutor())
+                        .thenCompose(attempt -> attempt)).get()
                 .whenComplete((ok, error) -> {
                     if (error == null) {
                         log.info("Module {} started after retrying; it is UP", module.name());
