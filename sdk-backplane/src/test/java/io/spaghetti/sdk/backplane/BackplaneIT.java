@@ -350,6 +350,44 @@ class BackplaneIT {
     }
 
     @Test
+    void aGroupOfNonBlockingSinksFollowsJoinsAndLeavesAndCountsWhatItCouldNotDeliver() throws Exception {
+        Sdk a = hubs.instance();
+        Sdk b = hubs.instance();
+        java.util.Map<String, java.util.Queue<Integer>> got = new java.util.concurrent.ConcurrentHashMap<>();
+        for (String id : List.of("m1", "m2", "m3")) {
+            java.util.Queue<Integer> q = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            got.put(id, q);
+            hub(a).register(id, "user-" + id, "json", ConnectionSink.nonBlocking(
+                    frame -> q.add(frame.invocation().arguments().get(0).asInt())));
+        }
+        hub(a).register("mp", null, "messagepack", ConnectionSink.nonBlocking(frame -> { }));
+        hub(a).register("broken", null, "json", ConnectionSink.nonBlocking(frame -> {
+            throw new IllegalStateException("client gone");
+        }));
+        for (String id : List.of("m1", "m2", "mp", "broken")) {
+            hub(a).addToGroup(id, "inline-only").get(5, TimeUnit.SECONDS);
+        }
+        // json only: the messagepack member's protocol is missing, the broken sink fails, the others get it
+        try (TestHubs jsonOnly = new TestHubs("channelPrefix: " + prefix + "\nprotocols: [json]\n", TestHubs::standalone)) {
+            HubContext sender = hub(jsonOnly.instance());
+            sender.sendGroup("inline-only", "M", 1).get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> got.get("m1").size() == 1 && got.get("m2").size() == 1);
+            await().untilAsserted(() -> {
+                assertThat(counter(a, "backplane.messages.undelivered", "reason", "protocol_missing")).isEqualTo(1);
+                assertThat(counter(a, "backplane.messages.undelivered", "reason", "sink_failed")).isEqualTo(1);
+            });
+        }
+        hub(a).removeFromGroup("m1", "inline-only").get(5, TimeUnit.SECONDS);
+        hub(a).addToGroup("m3", "inline-only").get(5, TimeUnit.SECONDS);
+        hub(b).sendGroup("inline-only", "M", 2).get(5, TimeUnit.SECONDS);
+        hub(b).sendUser("user-m1", "M", 3).get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.get("m3").size() == 1 && got.get("m1").size() == 2);
+        assertThat(got.get("m1")).containsExactly(1, 3);
+        assertThat(got.get("m2")).containsExactly(1, 2);
+        assertThat(got.get("m3")).containsExactly(2);
+    }
+
+    @Test
     void oversizedSendsFailClearlyAndConcurrentLargeSendsLoseNothing() throws Exception {
         Sdk a = hubs.instance();
         Sdk b = hubs.instance();

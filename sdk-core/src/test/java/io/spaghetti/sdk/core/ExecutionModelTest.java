@@ -62,6 +62,7 @@ class ExecutionModelTest {
     private static final class Ticking implements SdkModule {
         final AtomicInteger ticks = new AtomicInteger();
         ModuleContext context;
+        java.util.concurrent.ScheduledFuture<?> ticker;
 
         @Override
         public String name() {
@@ -71,7 +72,7 @@ class ExecutionModelTest {
         @Override
         public void start(ModuleContext context) {
             this.context = context;
-            context.scheduler().scheduleAtFixedRate(ticks::incrementAndGet, 10, 10, TimeUnit.MILLISECONDS);
+            ticker = context.scheduler().scheduleAtFixedRate(ticks::incrementAndGet, 10, 10, TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -81,6 +82,7 @@ class ExecutionModelTest {
 
         @Override
         public void close() {
+            ticker.cancel(false);
         }
     }
 
@@ -105,7 +107,7 @@ class ExecutionModelTest {
         AtomicInteger mostAtOnce = new AtomicInteger();
         AtomicInteger runs = new AtomicInteger();
         try (Sdk sdk = start(ticking)) {
-            ticking.context.scheduleBlocking("test job", Duration.ofMillis(10), () -> {
+            java.util.concurrent.ScheduledFuture<?> job = ticking.context.scheduleBlocking("test job", Duration.ofMillis(10), () -> {
                 int now = running.incrementAndGet();
                 mostAtOnce.accumulateAndGet(now, Math::max);
                 try {
@@ -120,6 +122,7 @@ class ExecutionModelTest {
                 }
             });
             await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 6);
+            job.cancel(false);
         }
         assertThat(mostAtOnce).hasValue(1);
     }

@@ -12,7 +12,14 @@ import java.util.function.Supplier;
 
 /** The backplane's meters for one hub; every tag value comes from a fixed set. */
 final class BackplaneMetrics {
-    enum Kind { ALL, GROUP, USER, CONNECTION, GROUP_COMMAND, ACK, COMPLETION }
+    enum Kind {
+        ALL, GROUP, USER, CONNECTION, GROUP_COMMAND, ACK, COMPLETION;
+
+        /** As log lines and errors say it: {@code group command}. */
+        String description() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        }
+    }
 
     enum Undelivered { PUBLISH_FAILED, NO_RECEIVER, PROTOCOL_MISSING, SINK_FAILED, MALFORMED, OVERSIZED, SLOW_CONSUMER }
 

@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -45,7 +44,6 @@ import java.util.function.Consumer;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.StatusListener;
-import org.redisson.client.codec.ByteArrayCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,13 +74,13 @@ public final class RedisHub implements HubContext {
 
     private final String name;
     private final BackplaneConfig config;
-    private final RedissonClient client;
     private final String serverName;
     private final List<HubProtocol> protocols;
     private final CircuitBreaker circuitBreaker;
     private final ScheduledExecutorService scheduler;
     private final PresenceStore presence;
     private final BackplaneMetrics metrics;
+    private final HubPublisher publisher;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Subscriptions<Connection> connectionChannels;
     private final Subscriptions<Connection> groupChannels;
@@ -110,7 +108,6 @@ public final class RedisHub implements HubContext {
         this.deadline = deadline;
         this.delivery = delivery;
         this.config = config;
-        this.client = client;
         this.serverName = serverName;
         this.protocols = config.protocols().stream().map(HubProtocol::of).toList();
         this.circuitBreaker = circuitBreaker;
@@ -119,6 +116,7 @@ public final class RedisHub implements HubContext {
                 config.presence().ttl());
         this.metrics = new BackplaneMetrics(registry, name, connections::size,
                 () -> connections.values().stream().filter(c -> !c.groups.isEmpty()).count());
+        this.publisher = new HubPublisher(name, config, client, circuitBreaker, deadline, metrics);
         this.pendingResults = new PendingResults(scheduler, metrics);
         boolean readsPubSub = config.delivery() != BackplaneConfig.Delivery.STREAMS;
         marksStreamCopies = config.delivery() == BackplaneConfig.Delivery.BOTH;
@@ -252,15 +250,15 @@ public final class RedisHub implements HubContext {
      */
     private CompletableFuture<Long> sendInvocation(Kind kind, String channel, Invocation inv) {
         if (stream == null) {
-            return publish(kind, channel(channel), WireFormat.writeInvocation(inv));
+            return publisher.publish(kind, channel(channel), WireFormat.writeInvocation(inv));
         }
         if (!marksStreamCopies) {
             byte[] message = WireFormat.writeInvocation(inv);
-            return guarded(kind, () -> stream.append(channel, message, null));
+            return publisher.guarded(kind, () -> stream.append(channel, message, null));
         }
         byte[] marked = WireFormat.writeInvocation(new Invocation(append(inv.excluded(), STREAM_COPY), inv.frames(),
                 null, null));
-        return guarded(kind, () -> stream.append(channel, marked, channel(channel)));
+        return publisher.guarded(kind, () -> stream.append(channel, marked, channel(channel)));
     }
 
     private static List<String> append(List<String> list, String last) {
@@ -281,7 +279,7 @@ public final class RedisHub implements HubContext {
         }
         requireText(target, "target");
         Map<String, String> trace = new HashMap<>(4);
-        Observation o = observations.publish(name, kindName(kind), target, trace).start();
+        Observation o = observations.publish(name, kind.description(), target, trace).start();
         try (Observation.Scope ignored = o.openScope()) {
             CompletableFuture<T> sent = send.apply(trace);
             // the caller keeps the very future the send returned (cancelling it still reaches the send)
@@ -329,47 +327,6 @@ public final class RedisHub implements HubContext {
         return new Invocation(excluded, frames, invocationId, returnChannel);
     }
 
-    /** Publishes through the circuit breaker; completes with the number of servers that received it. */
-    private CompletableFuture<Long> publish(Kind kind, String channel, byte[] message) {
-        return guarded(kind, () -> topic(channel).publishAsync(message));
-    }
-
-    /** Runs a send to Redis through the circuit breaker, within the deadline, counted by kind. */
-    private CompletableFuture<Long> guarded(Kind kind, java.util.function.Supplier<CompletionStage<Long>> send) {
-        if (!circuitBreaker.tryAcquirePermission()) {
-            metrics.publishFailed(kind);
-            return CompletableFuture.failedFuture(new BackplaneException("The Redis backplane is unavailable: its "
-                    + "circuit breaker is open after repeated publish failures, so this " + kindName(kind)
-                    + " message was not sent. It closes again once Redis answers; check Redis health."));
-        }
-        long start = System.nanoTime();
-        CompletableFuture<Long> result = new CompletableFuture<>();
-        CompletableFuture<Long> sent;
-        try {
-            sent = send.get().toCompletableFuture();
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((receivers, err) -> {
-            long took = System.nanoTime() - start;
-            if (err != null) {
-                circuitBreaker.onError(took, TimeUnit.NANOSECONDS, err);
-                metrics.publishFailed(kind);
-                String why = err instanceof java.util.concurrent.TimeoutException
-                        ? "Redis did not answer within " + deadline + " (resilience timeout of redis-backplane)"
-                        : "Redis refused it: " + (err instanceof java.util.concurrent.CompletionException
-                                && err.getCause() != null ? err.getCause() : err).getMessage();
-                result.completeExceptionally(new BackplaneException("The " + kindName(kind) + " message for hub "
-                        + name + " was not sent: " + why, err));
-            } else {
-                circuitBreaker.onSuccess(took, TimeUnit.NANOSECONDS);
-                metrics.sent(kind);
-                result.complete(receivers);
-            }
-        });
-        return result;
-    }
-
     // ---- receiving
 
     /** @param fromStream read from the hub's stream, not its pub/sub copy */
@@ -380,7 +337,7 @@ public final class RedisHub implements HubContext {
             inv = WireFormat.readInvocation(message);
         } catch (BackplaneException e) {
             metrics.undelivered(Undelivered.MALFORMED);
-            log.warn("Dropping a {} message on hub {}: {}", kindName(kind), name, e.getMessage());
+            log.warn("Dropping a {} message on hub {}: {}", kind.description(), name, e.getMessage());
             return;
         }
         if (marksStreamCopies && !fromStream && isStreamCopy(inv)) {
@@ -394,7 +351,7 @@ public final class RedisHub implements HubContext {
         Observation delivery = deliveryObservation(kind, inv).start();
         try (Observation.Scope ignored = delivery.openScope()) {
             recordLatency(inv);
-            log.debug("Delivering a {} message of hub {} to this server's connections", kindName(kind), name);
+            log.debug("Delivering a {} message of hub {} to this server's connections", kind.description(), name);
             deliver.accept(inv);
         } catch (RuntimeException e) {
             delivery.error(e);
@@ -420,7 +377,7 @@ public final class RedisHub implements HubContext {
                 // delivered without the sender's trace
             }
         }
-        return observations.delivery(name, kindName(kind), traceparent, tracestate);
+        return observations.delivery(name, kind.description(), traceparent, tracestate);
     }
 
     /** A pub/sub copy of what this server reads from the stream (the marker is last, as {@code sendInvocation} adds it). */
@@ -452,11 +409,13 @@ public final class RedisHub implements HubContext {
     }
 
     private void onGroupMessage(String group, byte[] message, boolean fromStream) {
-        onInvocation(Kind.GROUP, message, fromStream, inv -> deliverToMembers(groupChannels.members(group), inv, true));
+        onInvocation(Kind.GROUP, message, fromStream,
+                inv -> deliverToPlan(groupChannels.plan(group, RedisHub::fanOutOf, FanOutPlan.none()), inv, true));
     }
 
     private void onUserMessage(String userId, byte[] message, boolean fromStream) {
-        onInvocation(Kind.USER, message, fromStream, inv -> deliverToMembers(userChannels.members(userId), inv, false));
+        onInvocation(Kind.USER, message, fromStream,
+                inv -> deliverToPlan(userChannels.plan(userId, RedisHub::fanOutOf, FanOutPlan.none()), inv, false));
     }
 
     private void onConnectionMessage(String connectionId, byte[] message, boolean fromStream) {
@@ -471,6 +430,35 @@ public final class RedisHub implements HubContext {
             }
             deliver(c, inv);
         });
+    }
+
+    /**
+     * Without exclusions to honour and with every member non-blocking, straight from the plan's arrays; otherwise as
+     * {@link #deliverToMembers}. A member closing meanwhile may get this message, as with the closed check (the
+     * close removes it from the next plan).
+     */
+    private void deliverToPlan(FanOutPlan<Connection> plan, Invocation inv, boolean honourExclusions) {
+        if (!plan.allInline() || (honourExclusions && !inv.excluded().isEmpty())) {
+            deliverToMembers(plan.members(), inv, honourExclusions);
+            return;
+        }
+        HubFrame[] frames = framesByProtocol(inv);
+        for (int i = 0; i < plan.size(); i++) {
+            HubFrame frame = frames[plan.protocolIndex(i)];
+            if (frame == null) {
+                plan.members().get(i).protocolMissing();
+                continue;
+            }
+            try {
+                plan.sink(i).deliver(frame);
+            } catch (Exception e) {
+                plan.members().get(i).failed(e);
+            }
+        }
+    }
+
+    private static FanOutPlan<Connection> fanOutOf(List<Connection> members) {
+        return FanOutPlan.of(members, c -> c.inline, c -> c.sink, c -> c.protocolIndex);
     }
 
     /**
@@ -516,6 +504,7 @@ public final class RedisHub implements HubContext {
     }
 
     /** The message's frame in each protocol it carries, by the protocol's ordinal (null for one it does not). */
+    @SuppressWarnings("EnumOrdinal") // an array index over the protocols, read for every member of a fan-out
     private static HubFrame[] framesByProtocol(Invocation inv) {
         HubFrame[] frames = new HubFrame[PROTOCOLS.length];
         for (HubProtocol p : PROTOCOLS) {
@@ -614,7 +603,7 @@ public final class RedisHub implements HubContext {
                 sample.stop(metrics.groupAck());
             }
         });
-        publish(Kind.GROUP_COMMAND, channel("internal:groups"),
+        publisher.publish(Kind.GROUP_COMMAND, channel("internal:groups"),
                 WireFormat.writeGroupCommand(new GroupCommand(id, serverName, action, group, connectionId)))
                 .whenComplete((receivers, err) -> {
                     if (err != null && pendingAcks.remove(id) != null) {
@@ -658,7 +647,7 @@ public final class RedisHub implements HubContext {
             return;
         }
         applyGroupAction(c, cmd.group(), cmd.action()).whenComplete((v, err) ->
-                publish(Kind.ACK, ackChannel(cmd.serverName()), WireFormat.writeAck(cmd.id())));
+                publisher.publish(Kind.ACK, ackChannel(cmd.serverName()), WireFormat.writeAck(cmd.id())));
     }
 
     private void onAck(byte[] message) {
@@ -690,7 +679,7 @@ public final class RedisHub implements HubContext {
                 deliver(local, inv);
                 return result;
             }
-            publish(Kind.CONNECTION, channel("connection:" + connectionId), WireFormat.writeInvocation(inv))
+            publisher.publish(Kind.CONNECTION, channel("connection:" + connectionId), WireFormat.writeInvocation(inv))
                     .whenComplete((receivers, err) -> {
                         if (err != null) {
                             pendingResults.finish(invocationId, null, err);
@@ -821,6 +810,7 @@ public final class RedisHub implements HubContext {
         /** A field, not an AtomicBoolean: the fan-out reads it for every member (one memory load less). */
         private volatile boolean closed;
 
+        @SuppressWarnings("EnumOrdinal") // the index framesByProtocol uses
         Connection(String id, String userId, HubProtocol protocol, ConnectionSink sink) {
             this.id = id;
             this.userId = userId;
@@ -909,7 +899,7 @@ public final class RedisHub implements HubContext {
             if (returnChannel != null) {
                 byte[] frame = protocol.completion(invocationId, result, error);
                 // The name in the message carries no prefix: like StackExchange.Redis, add ours.
-                publish(Kind.COMPLETION, config.channelPrefix() + returnChannel,
+                publisher.publish(Kind.COMPLETION, config.channelPrefix() + returnChannel,
                         WireFormat.writeCompletion(new WireFormat.Completion(protocol.wireName(), frame)));
                 return;
             }
@@ -942,12 +932,11 @@ public final class RedisHub implements HubContext {
     // ---- helpers
 
     private RTopic topic(String channel) {
-        return config.shardedPubSub() ? client.getShardedTopic(channel, ByteArrayCodec.INSTANCE)
-                : client.getTopic(channel, ByteArrayCodec.INSTANCE);
+        return publisher.topic(channel);
     }
 
     private String channel(String suffix) {
-        return config.channelPrefix() + name + ":" + suffix;
+        return publisher.channel(suffix);
     }
 
     private String ackChannel(String server) {
@@ -957,10 +946,6 @@ public final class RedisHub implements HubContext {
     /** The return channel's name as messages carry it: without the channel prefix (see the spec). */
     private String returnChannelName(String server) {
         return name + ":internal:return:" + server;
-    }
-
-    private static String kindName(Kind kind) {
-        return kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 
     private static CompletableFuture<Void> all(List<CompletableFuture<Void>> futures) {

@@ -43,7 +43,7 @@ final class Subscriptions<M> {
             version.incrementAndGet();
         }
 
-        List<M> snapshot() {
+        Snapshot<M> snapshot() {
             long current = version.get();
             Snapshot<M> s = snapshot;
             if (s == null || s.version != current) {
@@ -51,7 +51,7 @@ final class Subscriptions<M> {
                 s = new Snapshot<>(current, List.copyOf(members));
                 snapshot = s;
             }
-            return s.members;
+            return s;
         }
 
         void unsubscribe() {
@@ -61,7 +61,16 @@ final class Subscriptions<M> {
         }
     }
 
-    private record Snapshot<M>(long version, List<M> members) {
+    private static final class Snapshot<M> {
+        final long version;
+        final List<M> members;
+        /** What {@link #plan} derived from {@link #members}, built on first use. */
+        volatile Object plan;
+
+        Snapshot(long version, List<M> members) {
+            this.version = version;
+            this.members = members;
+        }
     }
 
     Subscriptions(Function<String, RTopic> topicOfKey, Function<String, MessageListener<byte[]>> listenerOfKey) {
@@ -101,7 +110,27 @@ final class Subscriptions<M> {
     /** The key's members when last changed: a member added or removed during a fan-out is in the next one. */
     List<M> members(String key) {
         Subscription<M> s = byKey.get(key);
-        return s == null ? List.of() : s.snapshot();
+        return s == null ? List.of() : s.snapshot().members;
+    }
+
+    /**
+     * {@code planOf} the key's members (as {@link #members} returns them), built once per change of the members:
+     * a fan-out's layout of its recipients. {@code none} when the key has no members. One {@code planOf} per
+     * instance: the plan is kept untyped.
+     */
+    @SuppressWarnings("unchecked")
+    <P> P plan(String key, Function<List<M>, P> planOf, P none) {
+        Subscription<M> sub = byKey.get(key);
+        if (sub == null) {
+            return none;
+        }
+        Snapshot<M> s = sub.snapshot();
+        Object plan = s.plan;
+        if (plan == null) {
+            plan = planOf.apply(s.members);
+            s.plan = plan;
+        }
+        return (P) plan;
     }
 
     void clear() {

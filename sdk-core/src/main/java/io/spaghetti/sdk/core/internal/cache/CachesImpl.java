@@ -22,7 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ public final class CachesImpl implements Caches {
     private final InvalidationOutbox outbox = new InvalidationOutbox();
     private final Object recovering = new Object();
     private final Object replaying = new Object();
+    private final AtomicBoolean replayQueued = new AtomicBoolean();
     private final Executor retryLater;
     private final Counter gapsRecovered;
     private final Counter gapsCleared;
@@ -83,7 +86,7 @@ public final class CachesImpl implements Caches {
         policy.circuitBreaker().getEventPublisher().onStateTransition(e -> {
             if (e.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
                 // what this instance could not send goes first, then what it may have missed is read back
-                async.execute(this::replayOutbox);
+                queueReplay();
                 recover("Redis is back after an outage");
                 verifySubscription();
             } else if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
@@ -158,6 +161,27 @@ public final class CachesImpl implements Caches {
         } catch (L2Exception e) {
             cache.countL2Error(e);
             outbox.add(p);
+        }
+    }
+
+    /**
+     * Queues one replay unless one is queued or running already: it sends until the outbox is empty, also what
+     * joined it meanwhile (the 1 s probe used to queue a thread per second behind a long replay).
+     */
+    private void queueReplay() {
+        if (!replayQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            async.execute(() -> {
+                try {
+                    replayOutbox();
+                } finally {
+                    replayQueued.set(false);
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            replayQueued.set(false);
         }
     }
 
@@ -299,7 +323,7 @@ public final class CachesImpl implements Caches {
     public void probe() {
         if (l2.attached() && outbox.size() > 0) {
             // also when the breaker never opened: a few refused sends must not hold the ones behind them
-            async.execute(this::replayOutbox);
+            queueReplay();
         }
         CircuitBreaker.State state = l2.policy().circuitBreaker().getState();
         if (!l2.attached() || state == CircuitBreaker.State.CLOSED || state == CircuitBreaker.State.FORCED_OPEN) {
