@@ -388,6 +388,25 @@ class BackplaneIT {
     }
 
     @Test
+    void closingTheSdkLogsNoLostSubscription() throws Exception {
+        Sdk a = hubs.instance();
+        hub(a).register("c", null, "json", new Inbox());
+        hub(a).addToGroup("c", "g").get(5, TimeUnit.SECONDS);
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        // slf4j-simple writes to whatever System.err is at the time of the call
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            a.close();
+            Thread.sleep(500); // Redisson reports the unsubscribes on its own threads
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("Spaghetti SDK closed").doesNotContain("lost its Redis subscription");
+    }
+
+    @Test
     void oversizedSendsFailClearlyAndConcurrentLargeSendsLoseNothing() throws Exception {
         Sdk a = hubs.instance();
         Sdk b = hubs.instance();

@@ -98,6 +98,7 @@ public final class RedisHub implements HubContext {
     private final HubStream stream;
     /** Delivery both: SDK servers skip the pub/sub copies of what they read from the stream. */
     private final boolean marksStreamCopies;
+    private volatile boolean closing;
 
     /** @param replicaAcks replicas a streams-mode send waits for: 0 where Redis has none */
     public RedisHub(String name, BackplaneConfig config, RedissonClient client, RedissonClient presenceClient,
@@ -149,7 +150,10 @@ public final class RedisHub implements HubContext {
 
             @Override
             public void onUnsubscribe(String channel) {
-                log.warn("Backplane hub {} lost its Redis subscription; Redisson re-subscribes when Redis is back", name);
+                if (!closing) { // close() unsubscribes on purpose
+                    log.warn("Backplane hub {} lost its Redis subscription; Redisson re-subscribes when Redis is back",
+                            name);
+                }
             }
         });
         if (readsPubSub) {
@@ -772,6 +776,7 @@ public final class RedisHub implements HubContext {
 
     /** Unsubscribes everything and fails what is still pending. */
     public void close() {
+        closing = true;
         heartbeat.cancel(false);
         if (stream != null) {
             stream.close();
