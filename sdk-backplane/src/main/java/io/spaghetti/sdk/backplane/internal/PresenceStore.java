@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RedissonClient;
@@ -44,9 +45,18 @@ final class PresenceStore {
         this.ttl = ttl;
     }
 
-    void join(Entry e) {
-        set(e.group()).addAsync(expiry(), member(e)).whenComplete((r, err) -> logFailure("join", err));
+    /**
+     * Completes when the entry is written (or its write failed, which is logged): a presence list read on any
+     * server after that shows it.
+     */
+    CompletableFuture<Void> join(Entry e) {
+        CompletableFuture<Void> written = set(e.group()).addAsync(expiry(), member(e)).toCompletableFuture()
+                .handle((r, err) -> {
+                    logFailure("join", err);
+                    return null;
+                });
         set(e.group()).expireAsync(ttl.multipliedBy(2));
+        return written;
     }
 
     void leave(Entry e) {

@@ -625,8 +625,10 @@ public final class RedisHub implements HubContext {
             if (existing != null) {
                 return groupChannels.add(existing, c);
             }
-            presence.join(new PresenceStore.Entry(group, c.userId, c.id));
-            return groupChannels.add(group, c);
+            // the add completes once the presence entry is written, so a presence read after it (JoinDocument's
+            // answer on another server) shows this member
+            CompletableFuture<Void> present = presence.join(new PresenceStore.Entry(group, c.userId, c.id));
+            return CompletableFuture.allOf(present, groupChannels.add(group, c));
         }
         String added = c.groups.remove(key);
         if (added != null) {
