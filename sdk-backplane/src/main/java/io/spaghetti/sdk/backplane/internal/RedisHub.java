@@ -474,8 +474,7 @@ public final class RedisHub implements HubContext {
         int lanes = delivery.laneCount();
         DeliveryLanes.Recipient[][] byLane = null;
         int[] counts = null;
-        // one HubFrame per protocol and message, indexed by the member's protocol: a profile (JFR with
-        // DebugNonSafepoints) put most of the loop's time in a per-member frame lookup
+        // one HubFrame per protocol and message, indexed by the member's protocol (no per-member lookup)
         HubFrame[] frames = framesByProtocol(inv);
         for (Connection c : members) {
             if (excluded.contains(c.id)) {
